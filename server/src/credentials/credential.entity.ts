@@ -1,0 +1,18 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type CredentialType = 'password' | 'totp' | 'webauthn' | 'recovery';
+
+@Entity('credentials')
+export class Credential {
+  @PrimaryGeneratedColumn('uuid') id!: string;
+  @Column('uuid', { name: 'tenant_id' }) tenantId!: string;
+  @Column('uuid', { name: 'user_id' }) userId!: string;
+  @Column('text') type!: CredentialType;
+  @Column('text', { nullable: true }) name!: string | null;
+  /** Password: a PHC-tagged hash. TOTP: ciphertext from the key ring. */
+  @Column('text', { nullable: true }) secret!: string | null;
+  @Column('jsonb') data!: Record<string, unknown>;
+  @Column('timestamptz', { name: 'last_used_at', nullable: true }) lastUsedAt!: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt!: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt!: Date;
+}

@@ -1,0 +1,19 @@
+import { AppError } from '../shared/errors.js';
+
+/** Stable codes of the credentials domain. */
+export const CredentialsErrorCodes = {
+  invalidPasswordHashPolicy: 'invalid_password_hash_policy',
+} as const;
+
+export type CredentialsErrorCode = (typeof CredentialsErrorCodes)[keyof typeof CredentialsErrorCodes];
+
+export const CredentialsErrors = {
+  /** 500: a policy reaching the hasher is configuration the server accepted; settings input is checked earlier. */
+  invalidPasswordHashPolicy: (problems: readonly string[]) =>
+    new AppError(
+      CredentialsErrorCodes.invalidPasswordHashPolicy,
+      500,
+      `The password hash policy is invalid: ${problems.join('; ')}.`,
+      { details: { problems } },
+    ),
+};

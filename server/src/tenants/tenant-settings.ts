@@ -1,0 +1,102 @@
+import { z } from 'zod';
+
+/**
+ * Tenant settings (ARCHITECTURE.md "Tenants"; kickstart `tenants[].settings`). A tenant row stores only
+ * what an admin set; `resolveTenantSettings` fills every default, so changing a default here changes it
+ * for every tenant that did not choose otherwise. Durations are in seconds. Every key is documented in
+ * README.md "Tenant settings".
+ */
+const seconds = z.number().int().positive();
+
+export const tenantSettingsSchema = z.strictObject({
+  registration: z
+    .strictObject({ enabled: z.boolean().default(true), requireVerifiedEmail: z.boolean().default(false) })
+    .prefault({}),
+  mfa: z.strictObject({ policy: z.enum(['off', 'optional', 'required']).default('optional') }).prefault({}),
+  passwordless: z
+    .strictObject({
+      passkeys: z.boolean().default(true),
+      magicLink: z.boolean().default(true),
+      emailOtp: z.boolean().default(true),
+      smsOtp: z.boolean().default(false),
+    })
+    .prefault({}),
+  passwords: z
+    .strictObject({
+      hash: z.enum(['argon2id', 'bcrypt']).default('argon2id'),
+      argon2: z
+        .strictObject({
+          memoryCost: z.number().int().min(8192).default(19456),
+          timeCost: z.number().int().min(1).default(2),
+          parallelism: z.number().int().min(1).max(16).default(1),
+        })
+        .prefault({}),
+      bcryptCost: z.number().int().min(10).max(16).default(12),
+      minLength: z.number().int().min(8).max(64).default(8),
+    })
+    .prefault({}),
+  lockout: z
+    .strictObject({
+      maxFailures: z.number().int().min(1).max(100).default(10),
+      baseSeconds: seconds.default(60),
+      maxSeconds: seconds.default(3600),
+    })
+    .prefault({}),
+  lifetimes: z
+    .strictObject({
+      accessToken: seconds.default(600),
+      idToken: seconds.default(3600),
+      refreshTokenAbsolute: seconds.default(30 * 86400),
+      refreshTokenIdle: seconds.default(14 * 86400),
+      session: seconds.default(14 * 86400),
+      sessionIdle: seconds.default(3 * 86400),
+      rememberedDevice: seconds.default(30 * 86400),
+      clockTolerance: z.number().int().min(0).max(300).default(30),
+    })
+    .prefault({}),
+  branding: z
+    .strictObject({
+      displayName: z.string().max(100).optional(),
+      logoUrl: z.url({ protocol: /^https?$/ }).optional(),
+      primaryColor: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/)
+        .default('#3b5bdb'),
+      backgroundColor: z
+        .string()
+        .regex(/^#[0-9a-fA-F]{6}$/)
+        .default('#f8f9fa'),
+      customCss: z.string().max(20_000).optional(),
+    })
+    .prefault({}),
+  locales: z
+    .strictObject({
+      supported: z.array(z.enum(['en', 'de', 'fr', 'es', 'pt-BR'])).min(1).default(['en', 'de', 'fr', 'es', 'pt-BR']),
+      default: z.enum(['en', 'de', 'fr', 'es', 'pt-BR']).default('en'),
+    })
+    .prefault({}),
+});
+
+export type TenantSettings = z.output<typeof tenantSettingsSchema>;
+/** What a tenant row holds: any subset of the settings, nested objects partial. */
+export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
+
+export const resolveTenantSettings = (stored: TenantSettingsInput): TenantSettings =>
+  tenantSettingsSchema.parse(stored);
+
+/** Deep-merges a declared subset onto what a tenant already holds (kickstart converge, GraphQL updates). */
+export function mergeTenantSettings(current: TenantSettingsInput, declared: TenantSettingsInput): TenantSettingsInput {
+  return deepMerge(current as Record<string, unknown>, declared as Record<string, unknown>) as TenantSettingsInput;
+}
+
+function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(patch)) {
+    const previous = out[key];
+    out[key] = isPlainObject(value) && isPlainObject(previous) ? deepMerge(previous, value) : value;
+  }
+  return out;
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
