@@ -108,7 +108,11 @@ export function loadConfig(env: Environment = process.env): Config {
     kickstartFile: e.PORTICO_KICKSTART,
     workers: e.PORTICO_WORKERS,
     migrateOnStart: e.PORTICO_MIGRATE_ON_START,
-    bootstrapAdmin: bootstrapAdmin(e.PORTICO_BOOTSTRAP_ADMIN_EMAIL, e.PORTICO_BOOTSTRAP_ADMIN_PASSWORD, problems),
+    bootstrapAdmin: bootstrapAdmin(
+      e.PORTICO_BOOTSTRAP_ADMIN_EMAIL,
+      e.PORTICO_BOOTSTRAP_ADMIN_PASSWORD,
+      problems,
+    ),
     dataDir: e.PORTICO_DATA_DIR,
     webConcurrency: e.WEB_CONCURRENCY,
     logLevel: e.LOG_LEVEL,

@@ -3,6 +3,7 @@ import { AppError } from '../shared/errors.js';
 /** Stable codes of the credentials domain. */
 export const CredentialsErrorCodes = {
   invalidPasswordHashPolicy: 'invalid_password_hash_policy',
+  passwordTooShort: 'password_too_short',
 } as const;
 
 export type CredentialsErrorCode = (typeof CredentialsErrorCodes)[keyof typeof CredentialsErrorCodes];
@@ -15,5 +16,14 @@ export const CredentialsErrors = {
       500,
       `The password hash policy is invalid: ${problems.join('; ')}.`,
       { details: { problems } },
+    ),
+  passwordTooShort: (minLength: number) =>
+    new AppError(
+      CredentialsErrorCodes.passwordTooShort,
+      400,
+      `Passwords have at least ${minLength} characters.`,
+      {
+        details: { minLength },
+      },
     ),
 };

@@ -48,5 +48,4 @@ function openPglite(dataDir: string): PGlite {
   return new PGlite(dir, { extensions: { pg_trgm } });
 }
 
-export const isEmbedded = (dataSource: DataSource): boolean =>
-  !(dataSource.options as { url?: string }).url;
+export const isEmbedded = (dataSource: DataSource): boolean => !(dataSource.options as { url?: string }).url;

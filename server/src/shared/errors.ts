@@ -30,5 +30,6 @@ export const CommonErrors = {
   invalidInput: (message: string, details?: Record<string, unknown>) =>
     new AppError('invalid_input', 400, message, { details }),
   conflict: (message: string) => new AppError('conflict', 409, message),
-  unavailable: (message: string, cause?: unknown) => new AppError('service_unavailable', 503, message, { cause }),
+  unavailable: (message: string, cause?: unknown) =>
+    new AppError('service_unavailable', 503, message, { cause }),
 };

@@ -71,7 +71,10 @@ export const tenantSettingsSchema = z.strictObject({
     .prefault({}),
   locales: z
     .strictObject({
-      supported: z.array(z.enum(['en', 'de', 'fr', 'es', 'pt-BR'])).min(1).default(['en', 'de', 'fr', 'es', 'pt-BR']),
+      supported: z
+        .array(z.enum(['en', 'de', 'fr', 'es', 'pt-BR']))
+        .min(1)
+        .default(['en', 'de', 'fr', 'es', 'pt-BR']),
       default: z.enum(['en', 'de', 'fr', 'es', 'pt-BR']).default('en'),
     })
     .prefault({}),
@@ -85,8 +88,14 @@ export const resolveTenantSettings = (stored: TenantSettingsInput): TenantSettin
   tenantSettingsSchema.parse(stored);
 
 /** Deep-merges a declared subset onto what a tenant already holds (kickstart converge, GraphQL updates). */
-export function mergeTenantSettings(current: TenantSettingsInput, declared: TenantSettingsInput): TenantSettingsInput {
-  return deepMerge(current as Record<string, unknown>, declared as Record<string, unknown>) as TenantSettingsInput;
+export function mergeTenantSettings(
+  current: TenantSettingsInput,
+  declared: TenantSettingsInput,
+): TenantSettingsInput {
+  return deepMerge(
+    current as Record<string, unknown>,
+    declared as Record<string, unknown>,
+  ) as TenantSettingsInput;
 }
 
 function deepMerge(base: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {

@@ -1,0 +1,114 @@
+import type { DataSource } from 'typeorm';
+import { ApiKeyHasher } from '../apikeys/api-key.js';
+import { ApiKeysService } from '../apikeys/apikeys.service.js';
+import { ApplicationsService } from '../applications/applications.service.js';
+import { AuditLog } from '../audit/audit.service.js';
+import type { Config } from '../config/config.js';
+import { CredentialsService } from '../credentials/credentials.service.js';
+import { PasswordHasher } from '../credentials/password-hasher.js';
+import { createDataSource } from '../db/data-source.js';
+import { migrationsApplied, runMigrations, withStartupLock } from '../db/migrator.js';
+import { Metrics } from '../http/metrics.js';
+import { KickstartService } from '../kickstart/kickstart.service.js';
+import type { KeyRing } from '../secrets/key-ring.js';
+import { loadKeyRing } from '../secrets/secret-key-file.js';
+import { SecretsService } from '../secrets/secrets.service.js';
+import { AppError } from '../shared/errors.js';
+import type { Logger } from '../shared/logger.js';
+import { TenantsService } from '../tenants/tenants.service.js';
+import { UsersService } from '../users/users.service.js';
+import { ensureFirstRunSetup, type FirstRunCredentials } from './first-run.js';
+
+/**
+ * The composition root (STYLE.md §3): builds every service once and hands each what it depends on.
+ * Commands (serve, worker, CLI) construct one Portico, use what they need and close it.
+ */
+export class Portico {
+  readonly dataSource: DataSource;
+  readonly keyRing: KeyRing;
+  readonly metrics = new Metrics();
+  readonly audit: AuditLog;
+  readonly tenants = new TenantsService();
+  readonly passwordHasher = new PasswordHasher();
+  readonly credentials: CredentialsService;
+  readonly users: UsersService;
+  readonly apiKeys: ApiKeysService;
+  readonly applications: ApplicationsService;
+  readonly kickstart: KickstartService;
+  readonly secrets: SecretsService;
+
+  constructor(
+    readonly config: Config,
+    readonly logger: Logger,
+  ) {
+    this.keyRing = loadKeyRing(config);
+    this.dataSource = createDataSource({ url: config.databaseUrl, dataDir: config.dataDir });
+    this.audit = new AuditLog((action) => this.metrics.auditEvents.inc({ action }));
+    this.credentials = new CredentialsService(this.passwordHasher);
+    this.users = new UsersService(this.credentials);
+    this.apiKeys = new ApiKeysService(new ApiKeyHasher(this.keyRing));
+    this.applications = new ApplicationsService(this.keyRing);
+    this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
+    this.secrets = new SecretsService(this.dataSource, this.keyRing);
+  }
+
+  private services() {
+    const { tenants, users, apiKeys, applications, audit } = this;
+    return { tenants, users, apiKeys, applications, audit };
+  }
+
+  async connect(): Promise<void> {
+    try {
+      await this.dataSource.initialize();
+    } catch (error) {
+      throw new AppError(
+        'database_unavailable',
+        503,
+        `Cannot connect to the database: ${(error as Error).message}`,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** `portico migrate`, and `serve` at start: pending migrations, under the start-up lock. */
+  migrate(): Promise<string[]> {
+    return withStartupLock(this.dataSource, () => runMigrations(this.dataSource, this.logger));
+  }
+
+  /**
+   * What `serve` does before it listens, under one advisory lock so replicas starting together take
+   * turns (ARCHITECTURE.md "Processes"): migrations (unless PORTICO_MIGRATE_ON_START=false), first-run
+   * setup, and the kickstart file.
+   */
+  async prepare(): Promise<FirstRunCredentials> {
+    return withStartupLock(this.dataSource, async () => {
+      if (this.config.migrateOnStart || this.config.embedded)
+        await runMigrations(this.dataSource, this.logger);
+      await this.requireMigrations();
+      const credentials = await ensureFirstRunSetup(
+        { ...this.services(), dataSource: this.dataSource },
+        this.config,
+      );
+      if (this.config.kickstartFile) await this.kickstart.applyFile(this.config.kickstartFile);
+      return credentials;
+    });
+  }
+
+  /** CLI commands other than `migrate` need a migrated database (embedded mode migrates itself). */
+  async requireMigrations(): Promise<void> {
+    if (this.config.embedded) await runMigrations(this.dataSource, this.logger);
+    if (!(await migrationsApplied(this.dataSource))) {
+      throw new AppError(
+        'migrations_pending',
+        503,
+        'The database has pending migrations: run `portico migrate` first.',
+      );
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

@@ -1,0 +1,71 @@
+import cluster from 'node:cluster';
+import type { Config } from '../config/config.js';
+import { createManagementApp, createPublicApp } from '../http/app.js';
+import { HttpServer } from '../http/http-server.js';
+import type { Logger } from '../shared/logger.js';
+import { printStartBanner } from './banner.js';
+import type { FirstRunCredentials } from './first-run.js';
+import { Portico } from './portico.js';
+import { Readiness } from './readiness.js';
+import { onShutdownSignal } from './shutdown.js';
+
+/**
+ * `portico serve`: one complete server (ARCHITECTURE.md "Processes"). With WEB_CONCURRENCY > 1 the
+ * primary prepares the database once, then forks that many serve processes sharing the ports.
+ */
+export async function runServe(config: Config, logger: Logger): Promise<number> {
+  if (config.webConcurrency > 1 && cluster.isPrimary) return runClusterPrimary(config, logger);
+  const portico = new Portico(config, logger);
+  await portico.connect();
+  const preparedByPrimary = cluster.isWorker;
+  const credentials = preparedByPrimary ? {} : await portico.prepare();
+  const readiness = new Readiness(portico.dataSource, config.kickstartFile !== undefined, () =>
+    config.redisUrl ? 'down' : 'absent',
+  );
+  if (config.kickstartFile) readiness.markKickstartApplied();
+
+  const deps = { config, logger, metrics: portico.metrics, checkReadiness: readiness.check };
+  const publicServer = new HttpServer(createPublicApp(deps));
+  const managementServer = new HttpServer(createManagementApp(deps));
+  const address = await publicServer.listen(config.port, config.host);
+  const management = await managementServer.listen(config.managementPort, config.host);
+  logger.info(
+    { port: address.port, managementPort: management.port, publicUrl: config.publicUrl },
+    'portico is serving',
+  );
+  if (!preparedByPrimary) printStartBanner(config, credentials, address.port);
+
+  await onShutdownSignal(logger);
+  readiness.markShuttingDown();
+  await Promise.all([publicServer.close(), managementServer.close()]);
+  await portico.close();
+  logger.info('portico stopped');
+  return 0;
+}
+
+async function runClusterPrimary(config: Config, logger: Logger): Promise<number> {
+  const portico = new Portico(config, logger);
+  let credentials: FirstRunCredentials;
+  try {
+    await portico.connect();
+    credentials = await portico.prepare();
+  } finally {
+    await portico.close();
+  }
+  for (let i = 0; i < config.webConcurrency; i += 1) cluster.fork();
+  printStartBanner(config, credentials, config.port);
+  let stopping = false;
+  cluster.on('exit', (worker, code) => {
+    if (stopping) return;
+    logger.error({ pid: worker.process.pid, code }, 'serve process exited; starting another');
+    cluster.fork();
+  });
+  await onShutdownSignal(logger);
+  stopping = true;
+  for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+  await new Promise<void>((resolve) => {
+    const check = () => (Object.keys(cluster.workers ?? {}).length === 0 ? resolve() : setTimeout(check, 50));
+    check();
+  });
+  return 0;
+}

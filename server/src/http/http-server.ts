@@ -1,0 +1,37 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+/**
+ * A listening HTTP server with graceful close: stop accepting, let in-flight requests finish (idle
+ * keep-alive sockets are closed at once), and cut what is still open after the grace period.
+ */
+export class HttpServer {
+  private readonly server: Server;
+
+  constructor(app: Express) {
+    this.server = createServer(app);
+    this.server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
+    this.server.headersTimeout = 66_000;
+  }
+
+  listen(port: number, host: string): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(port, host, () => {
+        this.server.off('error', reject);
+        resolve(this.server.address() as AddressInfo);
+      });
+    });
+  }
+
+  async close(graceMs = 10_000): Promise<void> {
+    if (!this.server.listening) return;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeIdleConnections();
+    const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);
+    timer.unref();
+    await closed;
+    clearTimeout(timer);
+  }
+}
