@@ -63,10 +63,10 @@ async function dropRunDatabases() {
 const postgresProblem = await postgresAvailable();
 const redisProblem = await redisAvailable();
 process.env.PORTICO_TEST_RUN_ID = runId;
-if (!postgresProblem) process.env.PORTICO_TEST_POSTGRES_URL = adminUrl;
-else process.env.PORTICO_TEST_POSTGRES_UNAVAILABLE = postgresProblem;
-if (!redisProblem) process.env.PORTICO_TEST_REDIS_URL = redisUrl;
-else process.env.PORTICO_TEST_REDIS_UNAVAILABLE = redisProblem;
+process.env.PORTICO_TEST_POSTGRES_URL = postgresProblem ? '' : adminUrl;
+process.env.PORTICO_TEST_POSTGRES_UNAVAILABLE = postgresProblem ?? '';
+process.env.PORTICO_TEST_REDIS_URL = redisProblem ? '' : redisUrl;
+process.env.PORTICO_TEST_REDIS_UNAVAILABLE = redisProblem ?? '';
 for (const problem of [postgresProblem, redisProblem].filter(Boolean)) log(`services: ${problem}`);
 
 // Arguments narrow the run to compiled test files whose path contains one of them.

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, types } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
@@ -41,11 +41,19 @@ export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({ ...common, driver: createPgliteDriver(openPglite(options.dataDir)) });
 }
 
+/** Built by scripts/build-pglite-template.mjs: an initialized empty cluster, so a new one skips initdb. */
+const PGLITE_TEMPLATE = path.resolve(import.meta.dirname, '../../../pglite-template.tar.gz');
+
 function openPglite(dataDir: string): PGlite {
-  if (dataDir.startsWith('memory://')) return new PGlite(dataDir, { extensions: { pg_trgm } });
-  const dir = path.resolve(dataDir, 'pgdata');
-  mkdirSync(dir, { recursive: true });
-  return new PGlite(dir, { extensions: { pg_trgm } });
+  const inMemory = dataDir.startsWith('memory://');
+  const dir = inMemory ? dataDir : path.resolve(dataDir, 'pgdata');
+  const isNew = inMemory || !existsSync(path.join(dir, 'PG_VERSION'));
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  const loadDataDir =
+    isNew && existsSync(PGLITE_TEMPLATE) ? new Blob([readFileSync(PGLITE_TEMPLATE)]) : undefined;
+  // bigint (int8) stays a decimal string, as node-postgres returns it, so code behaves alike on both.
+  const parsers = { [types.INT8]: (value: string) => value };
+  return new PGlite(dir, { extensions: { pg_trgm }, loadDataDir, parsers });
 }
 
 export const isEmbedded = (dataSource: DataSource): boolean => !(dataSource.options as { url?: string }).url;

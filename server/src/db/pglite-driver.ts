@@ -21,9 +21,8 @@ export function createPgliteDriver(db: PGlite): { Pool: new () => unknown } {
       const run = values
         ? db.query(sql, values)
         : db.exec(sql).then((results) => results[results.length - 1] ?? { rows: [], fields: [] });
-      // TypeORM reads `command` and `rowCount` as node-postgres reports them.
-      const command = sql.trimStart().split(/\s/, 1)[0]?.toUpperCase();
-      const result = run.then((r) => ({ ...r, command, rowCount: r.affectedRows ?? r.rows.length }));
+      // TypeORM reads `command` and `rowCount` as node-postgres reports them; PGlite reports both.
+      const result = run.then((r) => ({ ...r, rowCount: r.rowCount ?? r.affectedRows ?? r.rows.length }));
       if (cb) result.then((r) => cb(null, r), cb);
       return result;
     }

@@ -26,7 +26,10 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   app.use(
     helmet({
       // Hosted pages set their own nonce-based CSP; this default covers JSON endpoints.
-      contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } },
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+      },
       strictTransportSecurity: deps.config.publicUrl.startsWith('https://'),
     }),
   );

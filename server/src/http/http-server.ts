@@ -8,9 +8,16 @@ import type { Express } from 'express';
  */
 export class HttpServer {
   private readonly server: Server;
+  private closing = false;
 
   constructor(app: Express) {
     this.server = createServer(app);
+    // While draining, a keep-alive socket is closed as soon as its last response is written.
+    this.server.on('request', (_req, res) => {
+      res.once('finish', () => {
+        if (this.closing) setImmediate(() => this.server.closeIdleConnections());
+      });
+    });
     this.server.keepAliveTimeout = 65_000; // longer than common load balancer idle timeouts
     this.server.headersTimeout = 66_000;
   }
@@ -27,6 +34,7 @@ export class HttpServer {
 
   async close(graceMs = 10_000): Promise<void> {
     if (!this.server.listening) return;
+    this.closing = true;
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     this.server.closeIdleConnections();
     const timer = setTimeout(() => this.server.closeAllConnections(), graceMs);

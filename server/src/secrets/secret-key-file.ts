@@ -9,6 +9,8 @@ import { KeyRing } from './key-ring.js';
  */
 export function loadKeyRing(config: Config): KeyRing {
   if (config.secretKey !== undefined) return KeyRing.parse(config.secretKey);
+  // An in-memory database (tests) keeps nothing, so neither does its key.
+  if (config.dataDir.startsWith('memory://')) return KeyRing.parse(KeyRing.generateKey());
   const file = path.resolve(config.dataDir, 'secret.key');
   if (!existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });

@@ -219,7 +219,8 @@ const SCHEMA = [
     FOREIGN KEY (tenant_id, organization_id) REFERENCES organizations(tenant_id, id) ON DELETE CASCADE,
     email text NOT NULL,
     role_ids uuid[] NOT NULL DEFAULT '{}',
-    invited_by uuid REFERENCES users(id) ON DELETE SET NULL,
+    invited_by uuid,
+    FOREIGN KEY (tenant_id, invited_by) REFERENCES users(tenant_id, id) ON DELETE SET NULL (invited_by),
     token_hash text NOT NULL UNIQUE,
     status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'accepted', 'revoked', 'expired')),
     expires_at timestamptz NOT NULL,
@@ -263,7 +264,7 @@ const SCHEMA = [
     config jsonb NOT NULL DEFAULT '{}',
     secret_encrypted text,
     ${timestamps},
-    UNIQUE (tenant_id, name),
+    UNIQUE NULLS NOT DISTINCT (tenant_id, organization_id, name),
     UNIQUE (tenant_id, id)
   )`,
   `CREATE TABLE identities (
@@ -370,6 +371,7 @@ const SCHEMA = [
     key_hash text NOT NULL UNIQUE,
     prefix text NOT NULL,
     scopes text[] NOT NULL DEFAULT '{}',
+    -- may be an instance admin (tenant "system") acting on this tenant, hence no composite key
     created_by uuid REFERENCES users(id) ON DELETE SET NULL,
     last_used_at timestamptz,
     expires_at timestamptz,
