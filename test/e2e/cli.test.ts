@@ -19,13 +19,13 @@ describe('portico CLI', function () {
       encoding: 'utf8',
     });
     expect(result.status).to.equal(0);
-    for (const command of ['serve', 'migrate', 'kickstart', 'apikey', 'admin', 'secrets']) {
+    for (const command of ['serve', 'worker', 'migrate', 'kickstart', 'apikey', 'admin', 'secrets']) {
       expect(result.stdout).to.match(new RegExp(`^  ${command} `, 'm'));
     }
   });
 
   it('gives each command a --help, and exits 2 on unknown commands or options', async () => {
-    for (const command of ['serve', 'migrate', 'kickstart', 'apikey', 'admin', 'secrets']) {
+    for (const command of ['serve', 'worker', 'migrate', 'kickstart', 'apikey', 'admin', 'secrets']) {
       const { code, stdout } = await runPortico([command, '--help'], {});
       expect(code, command).to.equal(0);
       expect(stdout).to.contain(`usage: portico ${command}`);

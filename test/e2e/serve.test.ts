@@ -4,8 +4,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
-import { createTestDatabase, needsPostgres } from '../../server/test/support/services.js';
-import { PorticoProcess, repoRoot, runPortico, waitForStatus } from '../support/processes.js';
+import {
+  createTestDatabase,
+  needsPostgres,
+  needsRedis,
+  redisUrl,
+} from '../../server/test/support/services.js';
+import { PorticoProcess, repoRoot, runPortico, sleep, waitForStatus } from '../support/processes.js';
 
 const ephemeralPorts = { PORT: '0', MANAGEMENT_PORT: '0', HOST: '127.0.0.1' };
 
@@ -112,6 +117,47 @@ describe('portico serve (processes)', function () {
           `SELECT count(*)::int AS n FROM audit_events WHERE action = 'kickstart.applied'`,
         );
         expect(audit.rows[0].n).to.equal(1);
+      } finally {
+        await client.end();
+      }
+    });
+
+    it('with Redis: readiness and metrics report it, and a separate worker process runs outbox jobs', async function () {
+      needsRedis(this);
+      const databaseUrl = await createTestDatabase('worker');
+      const env = {
+        ...ephemeralPorts,
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: redisUrl(),
+        PORTICO_SECRET_KEY: randomBytes(32).toString('base64'),
+        PORTICO_WORKERS: 'off',
+      };
+      const server = new PorticoProcess(['serve'], env);
+      running.push(server);
+      const { port, managementPort } = await server.ports();
+      const ready = await waitForStatus(`http://127.0.0.1:${port}/readyz`, 200, 20_000);
+      expect(await ready.json()).to.include({ redis: 'up' });
+      const metrics = await (await fetch(`http://127.0.0.1:${managementPort}/metrics`)).text();
+      expect(metrics).to.match(/^portico_redis_up 1$/m);
+
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      try {
+        const inserted = await client.query(
+          `INSERT INTO outbox (queue, name, payload) VALUES ('maintenance', 'purge_outbox', '{}') RETURNING id`,
+        );
+        const id = inserted.rows[0].id;
+        const worker = new PorticoProcess(['worker'], env);
+        running.push(worker);
+        const deadline = Date.now() + 20_000;
+        let status = 'pending';
+        while (Date.now() < deadline && status !== 'done') {
+          await sleep(100);
+          status = (await client.query('SELECT status FROM outbox WHERE id = $1', [id])).rows[0].status;
+        }
+        expect(status, `${worker.stdout}\n${worker.stderr}`).to.equal('done');
+        expect(await worker.stop()).to.equal(0);
+        expect(worker.logLines().map((l) => l.msg)).to.include('portico worker stopped');
       } finally {
         await client.end();
       }

@@ -9,6 +9,8 @@ import { PasswordHasher } from '../credentials/password-hasher.js';
 import { createDataSource } from '../db/data-source.js';
 import { migrationsApplied, runMigrations, withStartupLock } from '../db/migrator.js';
 import { Metrics } from '../http/metrics.js';
+import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
+import { OutboxService } from '../jobs/outbox.service.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import { loadKeyRing } from '../secrets/secret-key-file.js';
@@ -18,6 +20,7 @@ import type { Logger } from '../shared/logger.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { UsersService } from '../users/users.service.js';
 import { ensureFirstRunSetup, type FirstRunCredentials } from './first-run.js';
+import { JobsRuntime, type QueueHandlers } from './jobs-runtime.js';
 
 /**
  * The composition root (STYLE.md §3): builds every service once and hands each what it depends on.
@@ -36,6 +39,7 @@ export class Portico {
   readonly applications: ApplicationsService;
   readonly kickstart: KickstartService;
   readonly secrets: SecretsService;
+  readonly outbox: OutboxService;
 
   constructor(
     readonly config: Config,
@@ -50,6 +54,18 @@ export class Portico {
     this.applications = new ApplicationsService(this.keyRing);
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
+    this.outbox = new OutboxService(this.dataSource);
+  }
+
+  /** The queue, relay and Redis client of a process that serves or works (not of one-shot commands). */
+  createJobsRuntime(): JobsRuntime {
+    const { config, logger, dataSource, outbox, metrics } = this;
+    return new JobsRuntime({ config, logger, dataSource, outbox, metrics });
+  }
+
+  /** Every queue's processors: each domain adds its queue here as it gains background work. */
+  jobQueues(): QueueHandlers {
+    return { [MAINTENANCE_QUEUE]: { handlers: maintenanceHandlers(this.dataSource), concurrency: 1 } };
   }
 
   private services() {

@@ -19,9 +19,10 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
   await portico.connect();
   const preparedByPrimary = cluster.isWorker;
   const credentials = preparedByPrimary ? {} : await portico.prepare();
-  const readiness = new Readiness(portico.dataSource, config.kickstartFile !== undefined, () =>
-    config.redisUrl ? 'down' : 'absent',
-  );
+  const jobs = portico.createJobsRuntime();
+  if (config.workers === 'inline') await jobs.startWorkers(portico.jobQueues());
+  jobs.startRelay();
+  const readiness = new Readiness(portico.dataSource, config.kickstartFile !== undefined, jobs.redisProbe);
   if (config.kickstartFile) readiness.markKickstartApplied();
 
   const deps = { config, logger, metrics: portico.metrics, checkReadiness: readiness.check };
@@ -38,8 +39,25 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
   await onShutdownSignal(logger);
   readiness.markShuttingDown();
   await Promise.all([publicServer.close(), managementServer.close()]);
+  await jobs.close();
   await portico.close();
   logger.info('portico stopped');
+  return 0;
+}
+
+/** `portico worker`: the job processors and the outbox relay, no HTTP. */
+export async function runWorker(config: Config, logger: Logger): Promise<number> {
+  const portico = new Portico(config, logger);
+  await portico.connect();
+  await portico.requireMigrations();
+  const jobs = portico.createJobsRuntime();
+  await jobs.startWorkers(portico.jobQueues());
+  jobs.startRelay();
+  logger.info({ queues: Object.keys(portico.jobQueues()) }, 'portico worker is running');
+  await onShutdownSignal(logger);
+  await jobs.close();
+  await portico.close();
+  logger.info('portico worker stopped');
   return 0;
 }
 

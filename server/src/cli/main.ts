@@ -1,5 +1,5 @@
 import { Portico } from '../app/portico.js';
-import { runServe } from '../app/serve.js';
+import { runServe, runWorker } from '../app/serve.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { isAppError } from '../shared/errors.js';
 import { createLogger, type Logger } from '../shared/logger.js';
@@ -25,6 +25,12 @@ function commands(config: () => Config, logger: () => Logger): Command[] {
         'run the HTTP server (migrates and applies PORTICO_KICKSTART at start; jobs inline by default)',
       usage: 'usage: portico serve\n  configured by the environment: see README.md "Configuration"',
       run: () => runServe(config(), logger()),
+    },
+    {
+      name: 'worker',
+      summary: 'run the job processors only (BullMQ on REDIS_URL), for PORTICO_WORKERS=off deployments',
+      usage: 'usage: portico worker\n  configured by the environment: see README.md "Configuration"',
+      run: () => runWorker(config(), logger()),
     },
     ...adminCommands(withPortico),
   ];

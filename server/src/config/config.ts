@@ -179,6 +179,9 @@ function checkModeRules(config: Config, problems: string[]): void {
   } else if (config.databaseUrl !== undefined && config.secretKey === undefined) {
     problems.push('PORTICO_SECRET_KEY: required with DATABASE_URL (every replica and the CLI must share it)');
   }
+  if (config.workers === 'off' && config.redisUrl === undefined) {
+    problems.push('PORTICO_WORKERS=off needs REDIS_URL: without it no other process could run the jobs');
+  }
   if (config.webConcurrency > 1 && config.embedded) {
     problems.push('WEB_CONCURRENCY: more than one process needs DATABASE_URL (PGlite is single-process)');
   }

@@ -15,11 +15,6 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly redisUp = new Gauge({
-    name: 'portico_redis_up',
-    help: '1 when the request-path Redis connection is ready, 0 when down (absent: not exported)',
-    registers: [this.registry],
-  });
   readonly auditEvents = new Counter({
     name: 'portico_audit_events_total',
     help: 'Audit events written, by action',
@@ -29,6 +24,18 @@ export class Metrics {
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'portico_' });
+  }
+
+  /** `portico_redis_up`: 1 when the request-path connection is ready, 0 when down; read when scraped. */
+  watchRedis(probe: () => 'up' | 'down' | 'absent'): void {
+    new Gauge({
+      name: 'portico_redis_up',
+      help: 'Request-path Redis connection: 1 ready, 0 down',
+      registers: [this.registry],
+      collect() {
+        this.set(probe() === 'up' ? 1 : 0);
+      },
+    });
   }
 
   /** Queue depth is read from the queue when scraped, never polled. */

@@ -121,6 +121,13 @@ describe('configuration', () => {
     expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).to.equal('loopback, 10.0.0.0/8');
   });
 
+  it('refuses PORTICO_WORKERS=off without REDIS_URL (nothing else could run the jobs)', () => {
+    expect(problemsOf({ PORTICO_WORKERS: 'off' })[0]).to.match(/^PORTICO_WORKERS=off needs REDIS_URL/);
+    expect(loadConfig({ PORTICO_WORKERS: 'off', REDIS_URL: 'redis://127.0.0.1:6379' }).workers).to.equal(
+      'off',
+    );
+  });
+
   it('needs both bootstrap admin variables, and refuses more than one process on PGlite', () => {
     expect(problemsOf({ PORTICO_BOOTSTRAP_ADMIN_EMAIL: 'root@example.com' })[0]).to.contain(
       'must be set together',

@@ -1,0 +1,70 @@
+import type { DataSource } from 'typeorm';
+import type { Config } from '../config/config.js';
+import type { Probe } from '../http/health.js';
+import type { Metrics } from '../http/metrics.js';
+import { BullmqJobQueue } from '../jobs/bullmq-queue.js';
+import { InProcessJobQueue } from '../jobs/in-process-queue.js';
+import type { OutboxService } from '../jobs/outbox.service.js';
+import { type OutboxHandlerRegistry, OutboxJobProcessor } from '../jobs/outbox-processor.js';
+import { OutboxRelay } from '../jobs/outbox-relay.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { Logger } from '../shared/logger.js';
+import { closeRedis, createRequestPathRedis, type PorticoRedis, redisStatus } from '../shared/redis.js';
+
+/** Job processors per queue: each domain adds its queue here as it gains background work. */
+export type QueueHandlers = Readonly<
+  Record<string, { handlers: OutboxHandlerRegistry; concurrency: number }>
+>;
+
+/**
+ * The job side of a process (ARCHITECTURE.md "Processes and scaling"): the queue (BullMQ on REDIS_URL,
+ * in-process otherwise), the outbox relay that feeds it, the processors when this process runs jobs,
+ * and the request-path Redis client whose state readiness and metrics report.
+ */
+export class JobsRuntime {
+  readonly queue: JobQueue;
+  readonly relay: OutboxRelay;
+  private readonly redis: PorticoRedis | undefined;
+  readonly redisProbe = (): Probe => (this.redis ? redisStatus(this.redis) : 'absent');
+
+  constructor(
+    private readonly deps: {
+      config: Config;
+      logger: Logger;
+      dataSource: DataSource;
+      outbox: OutboxService;
+      metrics: Metrics;
+    },
+  ) {
+    const { config, logger, dataSource, outbox } = deps;
+    this.queue = config.redisUrl
+      ? new BullmqJobQueue({ redisUrl: config.redisUrl, logger, prefix: 'portico' })
+      : new InProcessJobQueue({ logger });
+    this.relay = new OutboxRelay({ dataSource, outbox, queue: this.queue, logger });
+    this.redis = config.redisUrl
+      ? createRequestPathRedis(config.redisUrl, logger, { role: 'request-path' })
+      : undefined;
+    deps.metrics.watchQueueDepth(this.queue);
+    if (this.redis) deps.metrics.watchRedis(this.redisProbe);
+  }
+
+  /** Registers the processors and starts taking jobs. */
+  async startWorkers(queues: QueueHandlers): Promise<void> {
+    const processor = new OutboxJobProcessor(this.deps.outbox, this.deps.logger);
+    for (const [name, { handlers, concurrency }] of Object.entries(queues)) {
+      this.queue.registerProcessor(name, processor.handlerFor(name, handlers), { concurrency });
+    }
+    await this.queue.start();
+  }
+
+  startRelay(): void {
+    this.relay.start();
+  }
+
+  /** Relay first (nothing new enters the queue), then the queue (waits for in-flight jobs). */
+  async close(): Promise<void> {
+    await this.relay.stop();
+    await this.queue.close();
+    if (this.redis) await closeRedis(this.redis);
+  }
+}
