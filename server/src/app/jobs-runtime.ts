@@ -9,7 +9,7 @@ import { type OutboxHandlerRegistry, OutboxJobProcessor } from '../jobs/outbox-p
 import { OutboxRelay } from '../jobs/outbox-relay.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { Logger } from '../shared/logger.js';
-import { closeRedis, createRequestPathRedis, type PorticoRedis, redisStatus } from '../shared/redis.js';
+import { type PorticoRedis, redisStatus } from '../shared/redis.js';
 
 /** Job processors per queue: each domain adds its queue here as it gains background work. */
 export type QueueHandlers = Readonly<
@@ -18,8 +18,7 @@ export type QueueHandlers = Readonly<
 
 /**
  * The job side of a process (ARCHITECTURE.md "Processes and scaling"): the queue (BullMQ on REDIS_URL,
- * in-process otherwise), the outbox relay that feeds it, the processors when this process runs jobs,
- * and the request-path Redis client whose state readiness and metrics report.
+ * in-process otherwise), the outbox relay that feeds it, and the processors when this process runs jobs.
  */
 export class JobsRuntime {
   readonly queue: JobQueue;
@@ -34,6 +33,8 @@ export class JobsRuntime {
       dataSource: DataSource;
       outbox: OutboxService;
       metrics: Metrics;
+      /** The request-path client, whose state readiness and metrics report (owned by the caller). */
+      redis: PorticoRedis | undefined;
     },
   ) {
     const { config, logger, dataSource, outbox } = deps;
@@ -41,9 +42,7 @@ export class JobsRuntime {
       ? new BullmqJobQueue({ redisUrl: config.redisUrl, logger, prefix: 'portico' })
       : new InProcessJobQueue({ logger });
     this.relay = new OutboxRelay({ dataSource, outbox, queue: this.queue, logger });
-    this.redis = config.redisUrl
-      ? createRequestPathRedis(config.redisUrl, logger, { role: 'request-path' })
-      : undefined;
+    this.redis = deps.redis;
     deps.metrics.watchQueueDepth(this.queue);
     if (this.redis) deps.metrics.watchRedis(this.redisProbe);
   }
@@ -65,6 +64,5 @@ export class JobsRuntime {
   async close(): Promise<void> {
     await this.relay.stop();
     await this.queue.close();
-    if (this.redis) await closeRedis(this.redis);
   }
 }

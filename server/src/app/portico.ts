@@ -5,18 +5,31 @@ import { ApplicationsService } from '../applications/applications.service.js';
 import { AuditLog } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
+import { IpThrottle } from '../credentials/ip-throttle.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
+import { PasswordLoginService } from '../credentials/password-login.service.js';
 import { createDataSource } from '../db/data-source.js';
 import { migrationsApplied, runMigrations, withStartupLock } from '../db/migrator.js';
 import { Metrics } from '../http/metrics.js';
+import { CsrfTokens } from '../interactions/hosted-page.js';
+import { interactionRoutes } from '../interactions/interactions.routes.js';
+import { providerPages } from '../interactions/provider-pages.js';
+import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
 import { OutboxService } from '../jobs/outbox.service.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
+import { oidcRoutes } from '../oidc/oidc.routes.js';
+import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
+import { ProviderCache } from '../oidc/provider-cache.js';
+import { createTenantProvider } from '../oidc/provider-factory.js';
+import { ProviderInvalidation } from '../oidc/provider-invalidation.js';
+import { SigningKeysService } from '../oidc/signing-keys.service.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import { loadKeyRing } from '../secrets/secret-key-file.js';
 import { SecretsService } from '../secrets/secrets.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { closeRedis, createRequestPathRedis, type PorticoRedis } from '../shared/redis.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { UsersService } from '../users/users.service.js';
 import { ensureFirstRunSetup, type FirstRunCredentials } from './first-run.js';
@@ -40,6 +53,14 @@ export class Portico {
   readonly kickstart: KickstartService;
   readonly secrets: SecretsService;
   readonly outbox: OutboxService;
+  readonly signingKeys: SigningKeysService;
+  readonly oidcModels: DatabaseOidcModelStore;
+  readonly providers: ProviderCache;
+  readonly providerInvalidation: ProviderInvalidation;
+  readonly csrf: CsrfTokens;
+  readonly registration: RegistrationService;
+  private passwordLoginService: PasswordLoginService | undefined;
+  private requestPathRedis: PorticoRedis | undefined;
 
   constructor(
     readonly config: Config,
@@ -55,12 +76,82 @@ export class Portico {
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
     this.outbox = new OutboxService(this.dataSource);
+    this.signingKeys = new SigningKeysService(this.keyRing);
+    this.oidcModels = new DatabaseOidcModelStore(this.dataSource);
+    this.csrf = new CsrfTokens(this.keyRing);
+    this.registration = new RegistrationService({
+      ...this.services(),
+      dataSource: this.dataSource,
+      hasher: this.passwordHasher,
+    });
+    this.providers = new ProviderCache({
+      loadTenant: (slug) => this.tenants.findBySlug(this.dataSource.manager, slug),
+      build: (tenant) => createTenantProvider(this.providerDeps(), tenant),
+      logger,
+    });
+    this.providerInvalidation = new ProviderInvalidation(
+      (slug) => this.providers.invalidate(slug),
+      config.redisUrl,
+      logger,
+    );
+  }
+
+  private providerDeps() {
+    const { config, dataSource, keyRing, applications, signingKeys, oidcModels, logger, csrf } = this;
+    return {
+      publicUrl: config.publicUrl,
+      dataSource,
+      keyRing,
+      applications,
+      signingKeys,
+      models: oidcModels,
+      logger,
+      pages: (tenant: Parameters<typeof providerPages>[0]) => providerPages(tenant, csrf),
+    };
+  }
+
+  /**
+   * The Redis client of request paths (rate limits, caches): no offline queue, short timeouts, so a
+   * Redis outage degrades instead of hanging. Created on first use: one-shot CLI commands never need it.
+   */
+  requestRedis(): PorticoRedis | undefined {
+    if (this.config.redisUrl && !this.requestPathRedis) {
+      this.requestPathRedis = createRequestPathRedis(this.config.redisUrl, this.logger, {
+        role: 'request-path',
+      });
+    }
+    return this.requestPathRedis;
+  }
+
+  /** Password sign-in with its attack protection (per-account lockout, per-IP throttle). */
+  get passwordLogin(): PasswordLoginService {
+    this.passwordLoginService ??= new PasswordLoginService({
+      dataSource: this.dataSource,
+      hasher: this.passwordHasher,
+      logger: this.logger,
+      ipThrottle: new IpThrottle({ logger: this.logger, redis: this.requestRedis() }),
+    });
+    return this.passwordLoginService;
+  }
+
+  /** The domain routers of the public app, in order: hosted interaction pages, then each tenant's OIDC endpoints. */
+  httpRouters() {
+    const { providers, passwordLogin, registration, csrf } = this;
+    return [
+      interactionRoutes({ providers, passwordLogin, registration, csrf }),
+      oidcRoutes(providers, this.config.publicUrl),
+    ];
+  }
+
+  /** After tenants' applications, keys or settings changed: every replica rebuilds their providers. */
+  async tenantsChanged(slugs: Iterable<string>): Promise<void> {
+    for (const slug of slugs) await this.providerInvalidation.invalidate(slug);
   }
 
   /** The queue, relay and Redis client of a process that serves or works (not of one-shot commands). */
   createJobsRuntime(): JobsRuntime {
     const { config, logger, dataSource, outbox, metrics } = this;
-    return new JobsRuntime({ config, logger, dataSource, outbox, metrics });
+    return new JobsRuntime({ config, logger, dataSource, outbox, metrics, redis: this.requestRedis() });
   }
 
   /** Every queue's processors: each domain adds its queue here as it gains background work. */
@@ -125,6 +216,8 @@ export class Portico {
   }
 
   async close(): Promise<void> {
+    await this.providerInvalidation.close();
+    if (this.requestPathRedis) await closeRedis(this.requestPathRedis);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

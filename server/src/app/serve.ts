@@ -25,8 +25,9 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
   const readiness = new Readiness(portico.dataSource, config.kickstartFile !== undefined, jobs.redisProbe);
   if (config.kickstartFile) readiness.markKickstartApplied();
 
+  await portico.providerInvalidation.start();
   const deps = { config, logger, metrics: portico.metrics, checkReadiness: readiness.check };
-  const publicServer = new HttpServer(createPublicApp(deps));
+  const publicServer = new HttpServer(createPublicApp({ ...deps, routers: portico.httpRouters() }));
   const managementServer = new HttpServer(createManagementApp(deps));
   const address = await publicServer.listen(config.port, config.host);
   const management = await managementServer.listen(config.managementPort, config.host);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createInstanceAdmin } from '../app/first-run.js';
 import type { Portico } from '../app/portico.js';
+import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { type Command, out, requireOption, UsageError } from './cli-io.js';
 
 /** Builds, connects, runs and always closes a Portico for one CLI command. */
@@ -27,7 +28,10 @@ export function adminCommands(withPortico: WithPortico): Command[] {
         if (!file || positionals.length > 1) throw new UsageError('usage: portico kickstart FILE');
         const report = await withPortico(async (p) => {
           await p.requireMigrations();
-          return p.kickstart.applyFile(file);
+          const applied = await p.kickstart.applyFile(file);
+          // Running servers rebuild the providers of the tenants the file names.
+          if (applied.changes > 0) await p.tenantsChanged(applied.tenants);
+          return applied;
         });
         out(
           report.changes === 0
@@ -92,6 +96,41 @@ export function adminCommands(withPortico: WithPortico): Command[] {
             ? `instance admin ${email} created`
             : `instance admin ${email} created; one-time password: ${password}`,
         );
+        return 0;
+      },
+    },
+    {
+      name: 'keys',
+      summary: 'keys rotate --tenant T: activate the published next signing keys and publish new next ones',
+      usage: 'usage: portico keys rotate --tenant T',
+      options: { tenant: { type: 'string' } },
+      async run({ values, positionals }) {
+        if (positionals[0] !== 'rotate') throw new UsageError(this.usage);
+        const slug = requireOption(values, 'tenant', this.usage);
+        const result = await withPortico(async (p) => {
+          await p.requireMigrations();
+          const rotated = await p.dataSource.transaction(async (m) => {
+            const tenant = await p.tenants.getBySlug(m, slug);
+            const { lifetimes } = resolveTenantSettings(tenant.settings);
+            // Old keys stay published while tokens they signed can still be presented.
+            const keepSeconds =
+              Math.max(lifetimes.idToken, lifetimes.accessToken) + lifetimes.clockTolerance + 300;
+            await p.signingKeys.ensureKeys(m, tenant.id);
+            const outcome = await p.signingKeys.rotate(m, tenant.id, new Date(), keepSeconds);
+            await p.audit.record(m, {
+              tenantId: tenant.id,
+              actor: { type: 'system', id: 'cli' },
+              action: 'signing_keys.rotated',
+              data: { ...outcome },
+            });
+            return outcome;
+          });
+          await p.tenantsChanged([slug]);
+          return rotated;
+        });
+        out(`activated: ${result.activated.join(', ')}`);
+        out(`retired:   ${result.retired.join(', ') || '-'}`);
+        out(`published next: ${result.created.join(', ')}`);
         return 0;
       },
     },

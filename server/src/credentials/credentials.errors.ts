@@ -4,6 +4,7 @@ import { AppError } from '../shared/errors.js';
 export const CredentialsErrorCodes = {
   invalidPasswordHashPolicy: 'invalid_password_hash_policy',
   passwordTooShort: 'password_too_short',
+  invalidCredentials: 'invalid_credentials',
 } as const;
 
 export type CredentialsErrorCode = (typeof CredentialsErrorCodes)[keyof typeof CredentialsErrorCodes];
@@ -26,4 +27,10 @@ export const CredentialsErrors = {
         details: { minLength },
       },
     ),
+  /**
+   * 401: the one answer to every failed password login — wrong password, unknown or blocked account,
+   * locked account, throttled IP — so none of them can be told apart (SECURITY.md items 2 and 3).
+   */
+  invalidCredentials: () =>
+    new AppError(CredentialsErrorCodes.invalidCredentials, 401, 'The sign-in details are not correct.'),
 };

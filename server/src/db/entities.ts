@@ -3,6 +3,7 @@ import { Application } from '../applications/application.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Credential } from '../credentials/credential.entity.js';
 import { OutboxMessage } from '../jobs/outbox.entity.js';
+import { SigningKey } from '../oidc/signing-key.entity.js';
 import { Membership, MembershipRole, Organization, OrgDomain } from '../organizations/organization.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { Role, UserRole } from '../users/role.entity.js';
@@ -23,4 +24,5 @@ export const ENTITIES = [
   ApiKey,
   AuditEvent,
   OutboxMessage,
+  SigningKey,
 ];

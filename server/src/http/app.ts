@@ -1,4 +1,4 @@
-import express, { type Express, type Router } from 'express';
+import express, { type Express, type RequestHandler, type Router } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -33,13 +33,27 @@ export function createPublicApp(deps: PublicAppDeps): Express {
       strictTransportSecurity: deps.config.publicUrl.startsWith('https://'),
     }),
   );
-  app.use(express.json({ limit: BODY_LIMIT }));
-  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  // Tenant routes (/t/…) parse their own bodies: oidc-provider reads the raw request stream.
+  app.use(unlessTenantRoute(parseBodies()));
   app.use(healthRoutes(deps.checkReadiness));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(routeNotFound);
   app.use(errorHandler);
   return app;
+}
+
+/** JSON and form bodies with size limits; a bad body becomes a 4xx with a stable code. */
+export function parseBodies(): RequestHandler[] {
+  return [
+    express.json({ limit: BODY_LIMIT }),
+    express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }),
+  ];
+}
+
+function unlessTenantRoute(handlers: RequestHandler[]): RequestHandler[] {
+  return handlers.map(
+    (handler) => (req, res, next) => (req.path.startsWith('/t/') ? next() : handler(req, res, next)),
+  );
 }
 
 /** The management surface on MANAGEMENT_PORT: metrics for scrapers, and the same probes. */

@@ -4,6 +4,8 @@ export class KickstartReport {
   readonly updated: Record<string, number> = {};
   /** API keys the file named without a key: generated now and shown once. */
   readonly generatedApiKeys: { tenant: string; name: string; key: string }[] = [];
+  /** Slugs of the tenants whose declaration changed something. */
+  readonly tenants = new Set<string>();
 
   get changes(): number {
     const sum = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);

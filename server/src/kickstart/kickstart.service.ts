@@ -49,6 +49,7 @@ export class KickstartService {
         const before = report.changes;
         const applied = await convergence.tenant(tenant, `tenants[${i}]`);
         if (report.changes > before) {
+          report.tenants.add(applied.slug);
           await this.deps.audit.record(manager, {
             tenantId: applied.id,
             actor: SYSTEM_ACTOR,

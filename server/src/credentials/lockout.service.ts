@@ -1,0 +1,112 @@
+import type { EntityManager } from 'typeorm';
+import type { TenantSettings } from '../tenants/tenant-settings.js';
+
+/** A tenant's `lockout` settings. */
+export type LockoutPolicy = TenantSettings['lockout'];
+
+/** NIST SP 800-63B: no more than 100 consecutive failed attempts on one account. */
+export const MAX_CONSECUTIVE_FAILURES = 100;
+/** Beyond 2^40 the doubling only risks a float overflow: maxSeconds has long been reached. */
+const MAX_DOUBLINGS = 40;
+
+/** Whether an attempt on an account may go ahead (see `LockoutService.beginAttempt`). */
+export type AttemptAdmission =
+  | {
+      readonly admitted: true;
+      /** Consecutive failures counting this attempt (it is undone by `reset` if it succeeds). */
+      readonly failures: number;
+      /** Set when this attempt reached the threshold: the lock that stays if it fails. */
+      readonly lockedUntil: Date | null;
+    }
+  | { readonly admitted: false; readonly lockedUntil: Date };
+
+interface LockoutRow {
+  consecutive_failures: number;
+  locked_until: Date | null;
+}
+
+/**
+ * Durable per-account lockout (SECURITY.md item 1) in the `lockouts` table, so it holds across replicas
+ * and without Redis (item 41). Temporary and exponential, never permanent: the attempt that reaches
+ * `maxFailures` consecutive failures locks the account for `baseSeconds`, and each later failure, made
+ * once the lock has ended, for twice as long as the one before, up to `maxSeconds`.
+ *
+ * Every attempt is counted *before* the secret is checked, in one atomic statement, and undone by
+ * `reset` when it succeeds: so parallel attempts all count and none can slip past the threshold while
+ * others are still being verified. Every login path (password, OTP, passkey, token endpoint) uses it
+ * the same way: `beginAttempt`, check the secret only if admitted, `reset` on success.
+ *
+ * Takes the caller's EntityManager: `dataSource.manager`, or a transaction's manager (on PGlite every
+ * query of a transaction must go through its manager).
+ */
+export class LockoutService {
+  async beginAttempt(
+    manager: EntityManager,
+    tenantId: string,
+    userId: string,
+    policy: LockoutPolicy,
+  ): Promise<AttemptAdmission> {
+    const { maxFailures, baseSeconds, maxSeconds } = effectivePolicy(policy);
+    const rows: LockoutRow[] = await manager.query(COUNT_ATTEMPT_UNLESS_LOCKED, [
+      tenantId,
+      userId,
+      maxFailures,
+      baseSeconds,
+      maxSeconds,
+    ]);
+    const counted = rows[0];
+    if (counted !== undefined) {
+      return {
+        admitted: true,
+        failures: Number(counted.consecutive_failures),
+        lockedUntil: counted.locked_until,
+      };
+    }
+    // Refused: the account is locked. The lock is read afresh (it may have just ended: still refuse).
+    return {
+      admitted: false,
+      lockedUntil: (await this.lockedUntil(manager, tenantId, userId)) ?? new Date(),
+    };
+  }
+
+  /** The end of the account's current lock, or null when it is not locked. */
+  async lockedUntil(manager: EntityManager, tenantId: string, userId: string): Promise<Date | null> {
+    const rows: Pick<LockoutRow, 'locked_until'>[] = await manager.query(
+      'SELECT locked_until FROM lockouts WHERE tenant_id = $1 AND user_id = $2 AND locked_until > now()',
+      [tenantId, userId],
+    );
+    return rows[0]?.locked_until ?? null;
+  }
+
+  /** After a successful login, and to unlock (admin action, password reset): forgets every failure. */
+  async reset(manager: EntityManager, tenantId: string, userId: string): Promise<void> {
+    await manager.query('DELETE FROM lockouts WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+  }
+}
+
+function effectivePolicy(policy: LockoutPolicy): LockoutPolicy {
+  const maxFailures = Math.min(Math.max(1, Math.trunc(policy.maxFailures)), MAX_CONSECUTIVE_FAILURES);
+  const baseSeconds = Math.max(1, policy.baseSeconds);
+  return { maxFailures, baseSeconds, maxSeconds: Math.max(baseSeconds, policy.maxSeconds) };
+}
+
+/** now() + the lock earned by `failures` consecutive failures ($3 maxFailures, $4 base, $5 max), or NULL. */
+const lockEndAfter = (
+  failures: string,
+): string => `CASE WHEN ${failures} >= $3::int THEN now() + make_interval(
+  secs => least($5::float8, $4::float8 * power(2::float8, least(${failures} - $3::int, ${MAX_DOUBLINGS}))))
+  END`;
+
+/**
+ * Counts one attempt unless the account is locked (then no row comes back). ON CONFLICT takes the row
+ * lock, so concurrent attempts are counted one after the other, each seeing the previous one's lock.
+ */
+const COUNT_ATTEMPT_UNLESS_LOCKED = `
+  INSERT INTO lockouts AS l (tenant_id, user_id, consecutive_failures, last_failure_at, locked_until)
+  VALUES ($1, $2, 1, now(), ${lockEndAfter('1')})
+  ON CONFLICT (tenant_id, user_id) DO UPDATE SET
+    consecutive_failures = l.consecutive_failures + 1,
+    last_failure_at = now(),
+    locked_until = ${lockEndAfter('(l.consecutive_failures + 1)')}
+  WHERE l.locked_until IS NULL OR l.locked_until <= now()
+  RETURNING consecutive_failures, locked_until`;

@@ -1,0 +1,292 @@
+import type { DataSource, EntityManager, QueryResult } from 'typeorm';
+import { AuditLog, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import type { Logger } from '../shared/logger.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
+import { normalizeEmail, User } from '../users/user.entity.js';
+import { Credential } from './credential.entity.js';
+import { IpThrottle } from './ip-throttle.js';
+import { type AttemptAdmission, LockoutService } from './lockout.service.js';
+import type { PasswordHasher, PasswordHashPolicy, PasswordVerification } from './password-hasher.js';
+import { passwordHashPolicyOf } from './password-policy.js';
+
+export interface PasswordLoginAttempt {
+  tenant: Tenant;
+  /** An email (any case, surrounding spaces ignored) or a username (case-insensitive). */
+  identifier: string;
+  password: string;
+  /** The client IP as Express computes it under TRUST_PROXY (SECURITY.md item 7). */
+  ip: string | null | undefined;
+  userAgent?: string | null | undefined;
+}
+
+/**
+ * Why a login failed: for logs, `login_attempts` and audit only. Callers show the same generic error
+ * (`CredentialsErrors.invalidCredentials`) for every reason (SECURITY.md items 2 and 3).
+ */
+export type LoginFailureReason =
+  | 'tenant_disabled'
+  | 'ip_throttled'
+  | 'unknown_user'
+  | 'user_blocked'
+  | 'account_locked'
+  | 'no_password'
+  | 'wrong_password';
+
+export type PasswordLoginResult = { ok: true; user: User } | { ok: false; reason: LoginFailureReason };
+
+/** What the service uses of the hasher (tests wrap one to watch the verifications). */
+export type PasswordVerifier = Pick<PasswordHasher, 'hash' | 'verify' | 'verifyAgainstDummy'>;
+
+export interface PasswordLoginDependencies {
+  dataSource: DataSource;
+  hasher: PasswordVerifier;
+  logger: Logger;
+  /** Shared with every other login path (OTP, passkeys, token endpoint). Default: a new one. */
+  lockouts?: LockoutService;
+  /** Shared with every other login path; give it the request-path Redis client when REDIS_URL is set. Default: in-process counters. */
+  ipThrottle?: IpThrottle;
+  /** Records `user.locked_out`. Default: an AuditLog without metrics. */
+  audit?: AuditLog;
+}
+
+/** One attempt on its way through the steps. */
+interface LoginContext {
+  readonly attempt: PasswordLoginAttempt;
+  readonly tenantId: string;
+  readonly identifier: string;
+  readonly settings: TenantSettings;
+  readonly hashPolicy: PasswordHashPolicy;
+}
+
+const LOGIN_METHOD = 'password';
+/** login_attempts keeps what was typed, bounded (an email is at most 320 characters). */
+const MAX_RECORDED_IDENTIFIER = 320;
+
+/**
+ * Password login for every path that takes a password (hosted login page, and later the token
+ * endpoint): per-IP throttle → find the account → per-account lockout → verify → bookkeeping.
+ * Unknown, blocked and locked accounts still spend one password verification, against a dummy hash, so
+ * they answer like a wrong password in what is said and in how long it takes (SECURITY.md items 1–3).
+ */
+export class PasswordLoginService {
+  private readonly deps: Required<PasswordLoginDependencies>;
+
+  constructor(deps: PasswordLoginDependencies) {
+    this.deps = {
+      ...deps,
+      lockouts: deps.lockouts ?? new LockoutService(),
+      ipThrottle: deps.ipThrottle ?? new IpThrottle({ logger: deps.logger }),
+      audit: deps.audit ?? new AuditLog(),
+    };
+  }
+
+  async authenticate(attempt: PasswordLoginAttempt): Promise<PasswordLoginResult> {
+    const { ipThrottle, lockouts, dataSource } = this.deps;
+    const context = loginContext(attempt);
+    const { tenantId } = context;
+    if (await ipThrottle.isBlocked(tenantId, attempt.ip)) return this.refuseThrottled(context);
+    if (attempt.tenant.status !== 'active') return this.failDisabledTenant(context);
+    const user = await this.findUser(context);
+    if (user === null) return this.failWithoutVerifying(context, null, 'unknown_user');
+    if (user.status !== 'active') return this.failWithoutVerifying(context, user, 'user_blocked');
+    const lockout = context.settings.lockout;
+    const admission = await lockouts.beginAttempt(dataSource.manager, tenantId, user.id, lockout);
+    if (!admission.admitted) return this.failWithoutVerifying(context, user, 'account_locked');
+    return this.verifyPassword(context, user, admission);
+  }
+
+  private async verifyPassword(
+    context: LoginContext,
+    user: User,
+    admission: AttemptAdmission,
+  ): Promise<PasswordLoginResult> {
+    const credential = await this.deps.dataSource.manager.findOneBy(Credential, {
+      tenantId: context.tenantId,
+      userId: user.id,
+      type: 'password',
+    });
+    if (!credential?.secret) return this.failWithoutVerifying(context, user, 'no_password', admission);
+    const { password } = context.attempt;
+    const verification = await this.deps.hasher.verify(password, credential.secret, context.hashPolicy);
+    if (!verification.valid) return this.fail(context, user, 'wrong_password', admission);
+    return this.succeed(context, user, credential, verification);
+  }
+
+  /** Email when the identifier has an "@", else username; both compared as the unique indexes do. */
+  private findUser(context: LoginContext): Promise<User | null> {
+    if (context.identifier === '') return Promise.resolve(null);
+    const column = context.identifier.includes('@') ? 'u.email_normalized' : 'lower(u.username)';
+    return this.deps.dataSource.manager
+      .createQueryBuilder(User, 'u')
+      .where(`u.tenant_id = :tenantId AND ${column} = lower(:identifier)`, {
+        tenantId: context.tenantId,
+        identifier: context.identifier,
+      })
+      .getOne();
+  }
+
+  private failDisabledTenant(context: LoginContext): Promise<PasswordLoginResult> {
+    return this.failWithoutVerifying(context, null, 'tenant_disabled');
+  }
+
+  /** The IP already failed too often: no verification (the throttle sheds load) and nothing written. */
+  private refuseThrottled(context: LoginContext): PasswordLoginResult {
+    this.deps.logger.debug(
+      { tenantId: context.tenantId, ip: context.attempt.ip },
+      'login refused: ip throttled',
+    );
+    return { ok: false, reason: 'ip_throttled' };
+  }
+
+  /** Spends a verification against the dummy hash, so this answer takes as long as a wrong password. */
+  private async failWithoutVerifying(
+    context: LoginContext,
+    user: User | null,
+    reason: LoginFailureReason,
+    admission?: AttemptAdmission,
+  ): Promise<PasswordLoginResult> {
+    await this.deps.hasher.verifyAgainstDummy(context.attempt.password, context.hashPolicy);
+    return this.fail(context, user, reason, admission);
+  }
+
+  private async fail(
+    context: LoginContext,
+    user: User | null,
+    reason: LoginFailureReason,
+    admission?: AttemptAdmission,
+  ): Promise<PasswordLoginResult> {
+    const { tenantId, attempt } = context;
+    await this.deps.ipThrottle.recordFailure(tenantId, attempt.ip);
+    const manager = this.deps.dataSource.manager;
+    await recordLoginAttempt(manager, context, user?.id ?? null, reason);
+    if (user !== null && admission?.admitted && admission.lockedUntil !== null) {
+      await this.recordLockout(manager, context, user, admission.failures, admission.lockedUntil);
+    }
+    this.deps.logger.debug({ tenantId, userId: user?.id, reason }, 'login failed');
+    return { ok: false, reason };
+  }
+
+  private async recordLockout(
+    manager: EntityManager,
+    context: LoginContext,
+    user: User,
+    failures: number,
+    lockedUntil: Date,
+  ): Promise<void> {
+    const { attempt } = context;
+    await this.deps.audit.record(manager, {
+      tenantId: context.tenantId,
+      actor: SYSTEM_ACTOR,
+      action: 'user.locked_out',
+      target: { type: 'user', id: user.id },
+      ip: attempt.ip ?? null,
+      userAgent: attempt.userAgent ?? null,
+      data: { failures, lockedUntil: lockedUntil.toISOString() },
+    });
+    this.deps.logger.info(
+      { tenantId: context.tenantId, userId: user.id, failures, lockedUntil },
+      'account locked',
+    );
+  }
+
+  private async succeed(
+    context: LoginContext,
+    user: User,
+    credential: Credential,
+    verification: PasswordVerification,
+  ): Promise<PasswordLoginResult> {
+    // Hashing is slow: done before the transaction, which then only writes.
+    const rehashed = verification.needsRehash ? await this.rehash(context, user) : null;
+    await this.deps.dataSource.transaction(async (manager) => {
+      await this.deps.lockouts.reset(manager, context.tenantId, user.id);
+      await stampLogin(manager, user);
+      await markPasswordUsed(manager, credential, rehashed);
+      await recordLoginAttempt(manager, context, user.id, null);
+    });
+    return { ok: true, user };
+  }
+
+  /** A failed rehash never fails the login: the old hash still verifies, and the next login retries. */
+  private async rehash(context: LoginContext, user: User): Promise<string | null> {
+    try {
+      return await this.deps.hasher.hash(context.attempt.password, context.hashPolicy);
+    } catch (error) {
+      this.deps.logger.warn(
+        { err: error, tenantId: context.tenantId, userId: user.id },
+        'password rehash failed',
+      );
+      return null;
+    }
+  }
+}
+
+function loginContext(attempt: PasswordLoginAttempt): LoginContext {
+  const settings = resolveTenantSettings(attempt.tenant.settings);
+  return {
+    attempt,
+    tenantId: attempt.tenant.id,
+    identifier: normalizeLoginIdentifier(attempt.identifier),
+    settings,
+    hashPolicy: passwordHashPolicyOf(settings),
+  };
+}
+
+/**
+ * Trimmed and lower-cased, so case variants are one account (the lookup also folds case in SQL, the
+ * way the unique indexes on lower(email) and lower(username) do).
+ */
+export function normalizeLoginIdentifier(identifier: string): string {
+  return typeof identifier === 'string' ? normalizeEmail(identifier) : '';
+}
+
+async function recordLoginAttempt(
+  manager: EntityManager,
+  context: LoginContext,
+  userId: string | null,
+  failure: LoginFailureReason | null,
+): Promise<void> {
+  await manager.query(
+    `INSERT INTO login_attempts (tenant_id, user_id, identifier, ip, method, succeeded, reason)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      context.tenantId,
+      userId,
+      context.identifier.slice(0, MAX_RECORDED_IDENTIFIER),
+      context.attempt.ip ?? null,
+      LOGIN_METHOD,
+      failure === null,
+      failure,
+    ],
+  );
+}
+
+/** login_count + 1 and last_login_at, atomically; the returned user carries the new values. */
+async function stampLogin(manager: EntityManager, user: User): Promise<void> {
+  const result: QueryResult = await manager.queryRunner!.query(
+    `UPDATE users SET login_count = login_count + 1, last_login_at = now()
+     WHERE tenant_id = $1 AND id = $2 RETURNING login_count, last_login_at`,
+    [user.tenantId, user.id],
+    true, // a structured result: PostgreSQL and PGlite report UPDATE … RETURNING rows alike
+  );
+  const row = (result.records as { login_count: number; last_login_at: Date }[])[0];
+  if (row !== undefined) Object.assign(user, { loginCount: row.login_count, lastLoginAt: row.last_login_at });
+}
+
+/**
+ * Marks the password used and stores its rehash, unless the password changed since it was read (never
+ * overwrite a newer password with a rehash of the old one).
+ */
+async function markPasswordUsed(
+  manager: EntityManager,
+  credential: Credential,
+  rehashed: string | null,
+): Promise<void> {
+  await manager.query(
+    `UPDATE credentials SET last_used_at = now(),
+       secret = CASE WHEN $2::text IS NOT NULL AND secret = $3 THEN $2::text ELSE secret END,
+       updated_at = CASE WHEN $2::text IS NOT NULL AND secret = $3 THEN now() ELSE updated_at END
+     WHERE id = $1`,
+    [credential.id, rehashed, credential.secret],
+  );
+}

@@ -1,0 +1,68 @@
+import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
+import type { DataSource } from 'typeorm';
+import { User } from '../users/user.entity.js';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Standard claims by scope (OIDC Core §5.4); `sub` is the user id. */
+export const CLAIMS_BY_SCOPE = {
+  openid: ['sub'],
+  profile: [
+    'name',
+    'given_name',
+    'family_name',
+    'middle_name',
+    'nickname',
+    'preferred_username',
+    'picture',
+    'locale',
+    'zoneinfo',
+    'updated_at',
+  ],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+};
+
+/** oidc-provider's `findAccount` for one tenant: only active users of that tenant are accounts. */
+export function accountFinder(dataSource: DataSource, tenantId: string): FindAccount {
+  return async (_ctx, sub) => {
+    if (!UUID.test(sub)) return undefined;
+    const user = await dataSource.manager.findOneBy(User, { id: sub, tenantId });
+    if (user?.status !== 'active') return undefined;
+    return accountOf(user);
+  };
+}
+
+function accountOf(user: User): Account {
+  return {
+    accountId: user.id,
+    async claims(): Promise<AccountClaims> {
+      const p = user.profile as Record<string, unknown>;
+      const str = (key: string) => (typeof p[key] === 'string' ? (p[key] as string) : undefined);
+      const given = str('givenName');
+      const family = str('familyName');
+      return {
+        sub: user.id,
+        email: user.email ?? undefined,
+        email_verified: user.email ? user.emailVerified : undefined,
+        phone_number: user.phone ?? undefined,
+        phone_number_verified: user.phone ? user.phoneVerified : undefined,
+        given_name: given,
+        family_name: family,
+        name: str('name') ?? ([given, family].filter(Boolean).join(' ') || undefined),
+        middle_name: str('middleName'),
+        nickname: str('nickname'),
+        preferred_username: user.username ?? undefined,
+        picture: str('picture'),
+        locale: str('locale'),
+        zoneinfo: str('zoneinfo'),
+        address:
+          typeof p.address === 'object' && p.address !== null
+            ? (p.address as AccountClaims['address'])
+            : undefined,
+        updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+      };
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { expect } from 'chai';
+import { MemoryOidcModelStore } from '../../src/oidc/memory-oidc-adapter.js';
+import { DatabaseOidcModelStore } from '../../src/oidc/oidc-adapter.js';
+import { createTenant, createUser } from '../db/seed.js';
+import { count } from '../db/sql.js';
+import { describeOnBothDatabases } from '../support/databases.js';
+import { describeOidcAdapterContract } from './adapter.contract.js';
+
+describe('oidc adapter [memory]', () => {
+  const store = new MemoryOidcModelStore();
+  describeOidcAdapterContract('MemoryOidcModelStore', {
+    store: () => store,
+    createTenant: async () => randomUUID(),
+    createAccount: async () => randomUUID(),
+  });
+});
+
+describeOnBothDatabases('oidc adapter', (db) => {
+  describeOidcAdapterContract('DatabaseOidcModelStore', {
+    store: () => new DatabaseOidcModelStore(db.dataSource),
+    createTenant: () => createTenant(db.dataSource, 'oidc'),
+    createAccount: (tenantId) => createUser(db.dataSource, tenantId),
+  });
+
+  it('deletes a user’s models with the user (foreign key cascade), not other users’', async () => {
+    const tenantId = await createTenant(db.dataSource, 'oidc');
+    const [user, other] = [
+      await createUser(db.dataSource, tenantId),
+      await createUser(db.dataSource, tenantId),
+    ];
+    const adapter = new DatabaseOidcModelStore(db.dataSource).adapterFactory(tenantId);
+    await adapter('Session').upsert('s-user', { jti: 's-user', accountId: user }, 600);
+    await adapter('AccessToken').upsert('t-user', { jti: 't-user', accountId: user }, 600);
+    await adapter('Session').upsert('s-other', { jti: 's-other', accountId: other }, 600);
+    const rowsOf = (accountId: string) =>
+      count(db.dataSource, 'SELECT count(*) AS n FROM oidc_models WHERE account_id = $1', [accountId]);
+    expect(await rowsOf(user), 'account_id column filled').to.equal(2);
+    await db.dataSource.query('DELETE FROM users WHERE id = $1', [user]);
+    expect(await rowsOf(user)).to.equal(0);
+    expect(await adapter('Session').find('s-user')).to.equal(undefined);
+    expect(await adapter('Session').find('s-other')).to.include({ accountId: other });
+  });
+});
