@@ -31,6 +31,7 @@ import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { closeRedis, createRequestPathRedis, type PorticoRedis } from '../shared/redis.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { UserSessionsService } from '../users/user-sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { ensureFirstRunSetup, type FirstRunCredentials } from './first-run.js';
 import { JobsRuntime, type QueueHandlers } from './jobs-runtime.js';
@@ -59,6 +60,7 @@ export class Portico {
   readonly providerInvalidation: ProviderInvalidation;
   readonly csrf: CsrfTokens;
   readonly registration: RegistrationService;
+  readonly userSessions: UserSessionsService;
   private passwordLoginService: PasswordLoginService | undefined;
   private requestPathRedis: PorticoRedis | undefined;
 
@@ -89,6 +91,8 @@ export class Portico {
       build: (tenant) => createTenantProvider(this.providerDeps(), tenant),
       logger,
     });
+    const { dataSource, oidcModels, providers, audit } = this;
+    this.userSessions = new UserSessionsService({ dataSource, oidcModels, providers, audit, logger });
     this.providerInvalidation = new ProviderInvalidation(
       (slug) => this.providers.invalidate(slug),
       config.redisUrl,
@@ -129,6 +133,7 @@ export class Portico {
       dataSource: this.dataSource,
       hasher: this.passwordHasher,
       logger: this.logger,
+      audit: this.audit,
       ipThrottle: new IpThrottle({ logger: this.logger, redis: this.requestRedis() }),
     });
     return this.passwordLoginService;

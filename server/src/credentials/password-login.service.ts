@@ -3,7 +3,7 @@ import { AuditLog, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
-import { normalizeEmail, User } from '../users/user.entity.js';
+import { User } from '../users/user.entity.js';
 import { Credential } from './credential.entity.js';
 import { IpThrottle } from './ip-throttle.js';
 import { type AttemptAdmission, LockoutService } from './lockout.service.js';
@@ -60,7 +60,7 @@ interface LoginContext {
 }
 
 const LOGIN_METHOD = 'password';
-/** login_attempts keeps what was typed, bounded (an email is at most 320 characters). */
+/** login_attempts keeps the identifier as typed (trimmed, case folded), bounded: emails have ≤ 320 characters. */
 const MAX_RECORDED_IDENTIFIER = 320;
 
 /**
@@ -226,18 +226,19 @@ function loginContext(attempt: PasswordLoginAttempt): LoginContext {
   return {
     attempt,
     tenantId: attempt.tenant.id,
-    identifier: normalizeLoginIdentifier(attempt.identifier),
+    identifier: trimLoginIdentifier(attempt.identifier),
     settings,
     hashPolicy: passwordHashPolicyOf(settings),
   };
 }
 
 /**
- * Trimmed and lower-cased, so case variants are one account (the lookup also folds case in SQL, the
- * way the unique indexes on lower(email) and lower(username) do).
+ * Trimmed only: case is folded by PostgreSQL's lower(), exactly as the unique indexes on lower(email)
+ * and lower(username) fold it (JavaScript's toLowerCase differs for some non-ASCII letters), so every
+ * case variant finds the same account and counts against the same lockout.
  */
-export function normalizeLoginIdentifier(identifier: string): string {
-  return typeof identifier === 'string' ? normalizeEmail(identifier) : '';
+function trimLoginIdentifier(identifier: string): string {
+  return typeof identifier === 'string' ? identifier.trim() : '';
 }
 
 async function recordLoginAttempt(
@@ -248,7 +249,7 @@ async function recordLoginAttempt(
 ): Promise<void> {
   await manager.query(
     `INSERT INTO login_attempts (tenant_id, user_id, identifier, ip, method, succeeded, reason)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+     VALUES ($1, $2, lower($3), $4, $5, $6, $7)`,
     [
       context.tenantId,
       userId,

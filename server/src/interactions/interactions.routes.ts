@@ -83,9 +83,10 @@ function withStep(deps: InteractionDeps, handler: StepHandler, isPost = false) {
 /** GET: the page the current prompt asks for. */
 async function showPrompt(step: Step, deps: InteractionDeps): Promise<void> {
   const { details } = step;
-  if (details.prompt.name === 'login') {
-    const prompts = String(details.params.prompt ?? '').split(' ');
-    if (prompts.includes('create')) return showRegistration(deps, step);
+  // `prompt=create` opens on registration; its "Sign in" link (?signin) leads to the login steps.
+  if (details.prompt.name === 'create' && step.req.query.signin === undefined)
+    return showRegistration(deps, step);
+  if (details.prompt.name === 'login' || details.prompt.name === 'create') {
     return render(step, deps, (ctx) =>
       identifierPage({
         ...ctx,
@@ -218,7 +219,7 @@ async function showRegistration(deps: InteractionDeps, step: Step, error?: Error
         action: `${step.base}/register`,
         passwordMinLength: settings.passwords.minLength,
         askNames: true,
-        signInHref: step.base,
+        signInHref: `${step.base}?signin`,
         values: {
           email: stringParam(step.req.body?.email),
           givenName: stringParam(step.req.body?.given_name),
@@ -245,7 +246,7 @@ async function submitRegistration(step: Step, deps: InteractionDeps): Promise<vo
   if (outcome.error) return showRegistration(deps, step, outcome.error, 400);
   // The same answer whether the address was new or already had an account (ARCHITECTURE.md "Hosted pages").
   return render(step, deps, (ctx) =>
-    registrationSentPage({ ...ctx, email: outcome.email, signInHref: step.base }),
+    registrationSentPage({ ...ctx, email: outcome.email, signInHref: `${step.base}?signin` }),
   );
 }
 

@@ -223,14 +223,16 @@ export class TenantConvergence {
 
 function applicationConfig(declared: KickstartApplication): ApplicationConfig {
   if (declared.type === 'saml') return { acsUrl: declared.acsUrl };
-  const { redirectUris, postLogoutRedirectUris, corsOrigins, grantTypes } = declared;
+  const { redirectUris, postLogoutRedirectUris, corsOrigins, grantTypes, backchannelLogoutUri } = declared;
   const config: ApplicationConfig = {};
-  for (const [key, value] of Object.entries({
+  const declaredFields = {
     redirectUris,
     postLogoutRedirectUris,
     corsOrigins,
     grantTypes,
-  })) {
+    backchannelLogoutUri,
+  };
+  for (const [key, value] of Object.entries(declaredFields)) {
     if (value !== undefined) config[key] = value;
   }
   return config;

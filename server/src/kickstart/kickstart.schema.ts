@@ -33,6 +33,7 @@ const oidcApplication = z
     postLogoutRedirectUris: z.array(z.url()).optional(),
     corsOrigins: z.array(origin).optional(),
     grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).optional(),
+    backchannelLogoutUri: httpUrl.optional(),
     firstParty: z.boolean().optional(),
   })
   .refine((app) => app.clientSecret !== undefined || !app.grantTypes?.includes('client_credentials'), {

@@ -1,5 +1,5 @@
 import type { Configuration, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
-import Provider, { errors } from 'oidc-provider';
+import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
@@ -106,7 +106,10 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
       long: { httpOnly: true, sameSite: 'lax', path: cookiePath, secure },
       short: { httpOnly: true, sameSite: 'lax', path: cookiePath, secure },
     },
-    interactions: { url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}` },
+    interactions: {
+      url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
+      policy: promptPolicy(),
+    },
     rotateRefreshToken: true,
     ttl: lifetimesOf(settings),
     loadExistingGrant,
@@ -144,6 +147,26 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
   // Host and protocol come from PUBLIC_URL (set on each request by the router), never from the client.
   provider.proxy = true;
   return provider;
+}
+
+/**
+ * oidc-provider's prompts (login, consent) plus `create` (OpenID Connect "Initiating User Registration"):
+ * with `prompt=create` the hosted pages open on registration until the user signs in.
+ */
+function promptPolicy() {
+  const { Prompt, Check, base } = interactionPolicy;
+  const policy = base();
+  const registrationRequested = new Check(
+    'registration_requested',
+    'the client asked to start with registration',
+    'interaction_required',
+    (ctx) =>
+      ctx.oidc.prompts.has('create') && !ctx.oidc.result?.login
+        ? Check.REQUEST_PROMPT
+        : Check.NO_NEED_TO_PROMPT,
+  );
+  policy.unshift(new Prompt({ name: 'create', requestable: true }, registrationRequested));
+  return policy;
 }
 
 function resourceServerFor(publicUrl: string, resource: string, settings: TenantSettings): ResourceServer {

@@ -3,6 +3,7 @@ import type { Logger } from '../shared/logger.js';
 import { createWorkerRedis } from '../shared/redis.js';
 
 const CHANNEL = 'portico:provider-invalidate';
+const PUBLISH_TIMEOUT_MS = 2_000;
 
 /**
  * Tells every replica to drop a tenant's cached Provider. Without Redis (embedded mode: one process)
@@ -19,9 +20,9 @@ export class ProviderInvalidation {
     private readonly logger: Logger,
   ) {}
 
+  /** Listens for other processes' invalidations (serving processes only). */
   async start(): Promise<void> {
     if (!this.redisUrl) return;
-    this.publisher = createWorkerRedis(this.redisUrl, this.logger, 'provider-invalidation-publisher');
     this.subscriber = createWorkerRedis(this.redisUrl, this.logger, 'provider-invalidation-subscriber');
     this.subscriber.on('message', (_channel: string, slug: string) => this.onInvalidate(slug));
     await this.subscriber.subscribe(CHANNEL).catch((error: unknown) => {
@@ -32,8 +33,13 @@ export class ProviderInvalidation {
   /** Drops the tenant's Provider here and, through Redis, everywhere else. */
   async invalidate(slug: string): Promise<void> {
     this.onInvalidate(slug);
-    if (!this.publisher) return;
-    await this.publisher.publish(CHANNEL, slug).catch((error: unknown) => {
+    if (!this.redisUrl) return;
+    this.publisher ??= createWorkerRedis(this.redisUrl, this.logger, 'provider-invalidation-publisher');
+    const published = this.publisher.publish(CHANNEL, slug);
+    const timeout = new Promise<never>((_, reject) => {
+      setTimeout(() => reject(new Error('timed out')), PUBLISH_TIMEOUT_MS).unref();
+    });
+    await Promise.race([published, timeout]).catch((error: unknown) => {
       this.logger.warn({ err: error, tenant: slug }, 'provider invalidation not published');
     });
   }
