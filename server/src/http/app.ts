@@ -23,16 +23,7 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.use(requestContext(deps.logger));
   app.use(deps.metrics.httpMiddleware());
-  app.use(
-    helmet({
-      // Hosted pages set their own nonce-based CSP; this default covers JSON endpoints.
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-      },
-      strictTransportSecurity: deps.config.publicUrl.startsWith('https://'),
-    }),
-  );
+  app.use(securityHeaders(deps.config.publicUrl.startsWith('https://')));
   // Tenant routes (/t/…) parse their own bodies: oidc-provider reads the raw request stream.
   app.use(unlessTenantRoute(parseBodies()));
   app.use(healthRoutes(deps.checkReadiness));
@@ -40,6 +31,26 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   app.use(routeNotFound);
   app.use(errorHandler);
   return app;
+}
+
+/**
+ * Security headers. JSON endpoints get a CSP that allows nothing. Tenant routes (/t/…) get one that
+ * oidc-provider can extend: it appends the hash of its auto-submit script (form_post, device flow) to
+ * `script-src`; hosted pages replace the header with their own nonce-based policy.
+ */
+function securityHeaders(https: boolean): RequestHandler {
+  const withPolicy = (directives: Record<string, string[]>) =>
+    helmet({ contentSecurityPolicy: { useDefaults: false, directives }, strictTransportSecurity: https });
+  const api = withPolicy({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] });
+  const tenant = withPolicy({
+    defaultSrc: ["'none'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+  });
+  return (req, res, next) => (req.path.startsWith('/t/') ? tenant : api)(req, res, next);
 }
 
 /** JSON and form bodies with size limits; a bad body becomes a 4xx with a stable code. */

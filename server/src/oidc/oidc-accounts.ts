@@ -4,9 +4,12 @@ import { User } from '../users/user.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Standard claims by scope (OIDC Core §5.4); `sub` is the user id. */
+/**
+ * Standard claims by scope (OIDC Core §5.4); `sub` is the user id. `acr` and `amr` ride with `openid`
+ * so every ID token says how the user authenticated (ARCHITECTURE.md "Hosted pages": amr, acr).
+ */
 export const CLAIMS_BY_SCOPE = {
-  openid: ['sub'],
+  openid: ['sub', 'acr', 'amr'],
   profile: [
     'name',
     'given_name',
