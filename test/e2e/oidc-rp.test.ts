@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
-import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -12,8 +11,9 @@ import {
   needsRedis,
   redisUrl,
 } from '../../server/test/support/services.js';
-import { PorticoProcess, repoRoot, waitForStatus } from '../support/processes.js';
-import { type Page, UserAgent } from '../support/user-agent.js';
+import { authorize, codeRequest, completeHostedPages, oauthError, type User } from '../support/oidc-flows.js';
+import { freePort, PorticoProcess, repoRoot, waitForStatus } from '../support/processes.js';
+import { UserAgent } from '../support/user-agent.js';
 
 /**
  * Portico as a relying party sees it: a real `portico serve` process per storage mode, openid-client 6
@@ -40,27 +40,11 @@ const BOB = { email: 'bob@example.com', password: "bob's long and secret passphr
 const INVALID_CREDENTIALS = 'The email, username or password is incorrect.';
 
 type Mode = 'embedded' | 'postgres+redis';
-interface User {
-  email: string;
-  password: string;
-}
 
 interface RunningServer {
   publicUrl: string;
   issuer: string;
   process: PorticoProcess;
-}
-
-/** A port that was free a moment ago: PUBLIC_URL must name the port the test reaches, so PORT=0 won't do. */
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve, reject) => {
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', resolve);
-  });
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
 }
 
 async function startPortico(mode: Mode): Promise<RunningServer> {
@@ -90,87 +74,6 @@ async function startPortico(mode: Mode): Promise<RunningServer> {
     throw error;
   }
   return { publicUrl, issuer: `${publicUrl}/t/${TENANT}`, process: portico };
-}
-
-/** The error an openid-client call failed with: OAuth error code and HTTP status. */
-async function oauthError(
-  promise: Promise<unknown>,
-): Promise<{ error: string | undefined; status?: number }> {
-  try {
-    await promise;
-  } catch (e) {
-    if (e instanceof client.ResponseBodyError) return { error: e.error, status: e.status };
-    if (e instanceof client.WWWAuthenticateChallengeError) {
-      return { error: e.cause[0]?.parameters.error, status: e.status };
-    }
-    if (e instanceof client.AuthorizationResponseError) return { error: e.error };
-    throw e;
-  }
-  throw new Error('expected the request to be refused, but it succeeded');
-}
-
-/** Walks the hosted pages (identifier → password → consent) until the server sends the browser elsewhere. */
-async function completeHostedPages(
-  agent: UserAgent,
-  start: Page,
-  user: User,
-  consent: 'allow' | 'deny' = 'allow',
-): Promise<Page> {
-  let page = start;
-  for (let step = 0; step < 12; step += 1) {
-    if (page.isRedirect) return page;
-    if (page.hasForm('/identifier')) {
-      page = await agent.submit(page.form('/identifier'), { values: { identifier: user.email } });
-    } else if (page.hasForm('/password')) {
-      page = await agent.submit(page.form('/password'), { values: { password: user.password } });
-    } else if (page.hasForm('/consent')) {
-      page = await agent.submit(page.form('/consent'), { button: { name: 'decision', value: consent } });
-    } else if (page.isAutoSubmit && page.form().action.origin === page.url.origin) {
-      page = await agent.autoSubmit(page);
-    } else {
-      return page;
-    }
-  }
-  throw new Error(`the hosted pages did not finish:\n${page.describe()}`);
-}
-
-/** Opens `url` and signs in; returns the URL the server redirected the browser to (the RP's callback). */
-async function authorize(
-  agent: UserAgent,
-  url: URL,
-  user: User,
-  consent: 'allow' | 'deny' = 'allow',
-): Promise<URL> {
-  const final = await completeHostedPages(agent, await agent.navigate(url), user, consent);
-  if (!final.isRedirect) throw new Error(`expected a redirect back to the client:\n${final.describe()}`);
-  return final.location!;
-}
-
-interface CodeRequest {
-  url: URL;
-  verifier: string;
-  state: string;
-  nonce: string;
-}
-
-async function codeRequest(
-  config: client.Configuration,
-  redirectUri: string,
-  extra: Record<string, string> = {},
-): Promise<CodeRequest> {
-  const verifier = client.randomPKCECodeVerifier();
-  const state = client.randomState();
-  const nonce = client.randomNonce();
-  const url = client.buildAuthorizationUrl(config, {
-    redirect_uri: redirectUri,
-    scope: 'openid email profile',
-    code_challenge: await client.calculatePKCECodeChallenge(verifier),
-    code_challenge_method: 'S256',
-    state,
-    nonce,
-    ...extra,
-  });
-  return { url, verifier, state, nonce };
 }
 
 const endpointOf = (url: URL | string): string => {

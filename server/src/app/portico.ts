@@ -104,6 +104,7 @@ export class Portico {
     const { config, dataSource, keyRing, applications, signingKeys, oidcModels, logger, csrf } = this;
     return {
       publicUrl: config.publicUrl,
+      outboundAllowedHosts: config.outboundAllowedHosts,
       dataSource,
       keyRing,
       applications,

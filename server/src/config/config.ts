@@ -27,6 +27,11 @@ export interface Config {
   dataDir: string;
   webConcurrency: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * Hosts (`host` or `host:port`) that outbound calls (back-channel logout, JWKS, webhooks) may reach
+   * even though they resolve to private or loopback addresses; everything else private is refused.
+   */
+  outboundAllowedHosts: string[];
   /** True when no DATABASE_URL is set: PGlite, generated secret key, in-process jobs. */
   embedded: boolean;
 }
@@ -77,6 +82,7 @@ const environmentSchema = z.object({
   PORTICO_DATA_DIR: z.string().min(1).default('.portico'),
   WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORTICO_OUTBOUND_ALLOWED_HOSTS: z.string().optional(),
 });
 
 type Environment = Record<string, string | undefined>;
@@ -116,6 +122,10 @@ export function loadConfig(env: Environment = process.env): Config {
     dataDir: e.PORTICO_DATA_DIR,
     webConcurrency: e.WEB_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
+    outboundAllowedHosts: (e.PORTICO_OUTBOUND_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
     embedded: e.DATABASE_URL === undefined,
   };
   checkModeRules(config, problems);

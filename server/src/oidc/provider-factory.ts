@@ -15,6 +15,8 @@ import type { SigningKeysService } from './signing-keys.service.js';
 /** Everything a tenant's Provider is built from; the hosted pages plug in through `pages`. */
 export interface ProviderFactoryDeps {
   publicUrl: string;
+  /** Hosts outbound calls may reach on private addresses (PORTICO_OUTBOUND_ALLOWED_HOSTS). */
+  outboundAllowedHosts: readonly string[];
   dataSource: DataSource;
   keyRing: KeyRing;
   applications: ApplicationsService;
@@ -142,6 +144,7 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
       },
     },
     renderError: pages.renderError,
+    fetch: guardedFetch(deps.outboundAllowedHosts),
   };
   const provider = new Provider(issuer, configuration);
   // Host and protocol come from PUBLIC_URL (set on each request by the router), never from the client.
@@ -167,6 +170,21 @@ function promptPolicy() {
   );
   policy.unshift(new Prompt({ name: 'create', requestable: true }, registrationRequested));
   return policy;
+}
+
+/**
+ * oidc-provider's outbound calls (back-channel logout, client JWKS) refuse private and loopback
+ * addresses (SSRF protection, SECURITY.md item 36) unless the operator allowed the host.
+ */
+function guardedFetch(allowedHosts: readonly string[]) {
+  return (input: string | URL | Request, init?: RequestInit) => {
+    const { host, hostname } = new URL(input instanceof Request ? input.url : input);
+    if (init && (allowedHosts.includes(host) || allowedHosts.includes(hostname))) {
+      const { dispatcher: _guarded, ...unguarded } = init as RequestInit & { dispatcher?: unknown };
+      return globalThis.fetch(input, unguarded);
+    }
+    return globalThis.fetch(input, init);
+  };
 }
 
 function resourceServerFor(publicUrl: string, resource: string, settings: TenantSettings): ResourceServer {
