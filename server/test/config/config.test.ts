@@ -114,6 +114,13 @@ describe('configuration', () => {
     ]);
   });
 
+  it('reads PORTICO_OUTBOUND_ALLOWED_HOSTS as a lower-cased list', () => {
+    expect(loadConfig({}).outboundAllowedHosts).to.deep.equal([]);
+    expect(
+      loadConfig({ PORTICO_OUTBOUND_ALLOWED_HOSTS: 'RP.internal, 10.0.0.5:8443' }).outboundAllowedHosts,
+    ).to.deep.equal(['rp.internal', '10.0.0.5:8443']);
+  });
+
   it('parses TRUST_PROXY as Express understands it', () => {
     expect(loadConfig({}).trustProxy).to.equal(undefined);
     expect(loadConfig({ TRUST_PROXY: 'true' }).trustProxy).to.equal(true);
