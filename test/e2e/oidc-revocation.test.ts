@@ -1,17 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { expect } from 'chai';
 import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import type { Portico } from '../../server/src/app/portico.js';
-import { createPublicApp } from '../../server/src/http/app.js';
-import { HttpServer } from '../../server/src/http/http-server.js';
-import { createTestPortico } from '../../server/test/support/portico.js';
 import { needsPostgres } from '../../server/test/support/services.js';
+import { type InProcessServer, startInProcessServer } from '../support/in-process-server.js';
 import { authorize, codeRequest, oauthError } from '../support/oidc-flows.js';
-import { freePort } from '../support/processes.js';
 import { UserAgent } from '../support/user-agent.js';
 
 const ALICE = { email: 'alice@example.com', password: 'correct horse battery staple' };
@@ -23,10 +17,9 @@ const ALICE = { email: 'alice@example.com', password: 'correct horse battery sta
 describe('blocking a user revokes sessions and tokens, with back-channel logout', function () {
   this.timeout(60_000);
   let portico: Portico;
-  let server: HttpServer;
+  let server: InProcessServer;
   let receiver: Server;
   const logoutTokens: string[] = [];
-  let issuer = '';
 
   before(async function () {
     needsPostgres(this);
@@ -43,14 +36,8 @@ describe('blocking a user revokes sessions and tokens, with back-channel logout'
     });
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const receiverPort = (receiver.address() as { port: number }).port;
-    const port = await freePort();
-    portico = await createTestPortico('postgres', {
-      PUBLIC_URL: `http://127.0.0.1:${port}`,
-      PORTICO_OUTBOUND_ALLOWED_HOSTS: `127.0.0.1:${receiverPort}`,
-    });
-    const kickstart = path.join(tmpdir(), `revocation-${Date.now()}.yaml`);
-    writeFileSync(
-      kickstart,
+    server = await startInProcessServer(
+      'postgres',
       `tenants:
   - slug: acme
     applications:
@@ -65,35 +52,17 @@ describe('blocking a user revokes sessions and tokens, with back-channel logout'
     users:
       - { email: ${ALICE.email}, password: "${ALICE.password}" }
 `,
+      { PORTICO_OUTBOUND_ALLOWED_HOSTS: `127.0.0.1:${receiverPort}` },
     );
-    await portico.kickstart.applyFile(kickstart);
-    const app = createPublicApp({
-      config: portico.config,
-      logger: portico.logger,
-      metrics: portico.metrics,
-      checkReadiness: async () => ({
-        ready: true,
-        database: 'up',
-        migrations: 'applied',
-        kickstart: 'absent',
-        redis: 'absent',
-      }),
-      routers: portico.httpRouters(),
-    });
-    server = new HttpServer(app);
-    await server.listen(port, '127.0.0.1');
-    issuer = `http://127.0.0.1:${port}/t/acme`;
+    portico = server.portico;
   });
   after(async () => {
-    await server?.close(100);
-    await portico?.close();
+    await server?.close();
     receiver?.close();
   });
 
   it('revokes the session and refresh token, notifies the RP, and refuses the next login generically', async () => {
-    const config = await client.discovery(new URL(issuer), 'web', 's3cret-s3cret-s3cret-s3cret', undefined, {
-      execute: [client.allowInsecureRequests],
-    });
+    const config = await server.discover('acme', 'web', 's3cret-s3cret-s3cret-s3cret');
     const agent = new UserAgent();
     const request = await codeRequest(config, 'http://127.0.0.1:5555/cb', {
       scope: 'openid email offline_access',

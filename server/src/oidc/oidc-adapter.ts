@@ -1,6 +1,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
+import { sessionEnrichment } from './request-context.js';
 
 /**
  * Where oidc-provider keeps its models (Session, Grant, tokens, codes, Interaction, …) for every tenant:
@@ -76,13 +77,21 @@ const LIVE = '(expires_at IS NULL OR expires_at > now())';
 const PAYLOAD = `CASE WHEN consumed_at IS NULL THEN payload
   ELSE payload || jsonb_build_object('consumed', floor(extract(epoch FROM consumed_at))::bigint) END AS payload`;
 const BY_KEY = 'tenant_id = $1 AND model = $2 AND id = $3';
+// oidc-provider drops unknown keys when it reloads a model, so Portico's `portico` enrichment of a
+// Session (request-context.ts) is merged here: its first `createdAt` survives every later save, and a
+// save made outside a request (no enrichment) keeps the stored one.
+const KEEP_SESSION_ENRICHMENT = `CASE
+    WHEN NOT oidc_models.payload ? 'portico' THEN EXCLUDED.payload
+    WHEN NOT EXCLUDED.payload ? 'portico' THEN EXCLUDED.payload || jsonb_build_object('portico', oidc_models.payload->'portico')
+    ELSE jsonb_set(EXCLUDED.payload, '{portico,createdAt}', oidc_models.payload #> '{portico,createdAt}')
+  END`;
 
 // Each operation is one statement (one round trip) and uses the primary key or an index of the migration.
 const SQL = {
   // consumed_at survives a re-upsert: consumption is final.
   upsert: `INSERT INTO oidc_models (tenant_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
     VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::uuid, now() + $9::double precision * interval '1 second')
-    ON CONFLICT (tenant_id, model, id) DO UPDATE SET payload = EXCLUDED.payload, grant_id = EXCLUDED.grant_id,
+    ON CONFLICT (tenant_id, model, id) DO UPDATE SET payload = ${KEEP_SESSION_ENRICHMENT}, grant_id = EXCLUDED.grant_id,
       user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id,
       expires_at = EXCLUDED.expires_at`,
   find: `SELECT ${PAYLOAD} FROM oidc_models WHERE ${BY_KEY} AND ${LIVE}`,
@@ -119,9 +128,10 @@ class DatabaseOidcAdapter implements Adapter {
 
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const { grantId, userCode, uid, accountId } = indexedColumns(payload);
+    const enrichment = this.model === 'Session' ? sessionEnrichment() : undefined;
     await this.dataSource.query(SQL.upsert, [
       ...this.key(id),
-      JSON.stringify(payload),
+      JSON.stringify(enrichment ? { ...payload, portico: enrichment } : payload),
       grantId,
       userCode,
       uid,

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Router } from 'express';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
 import type { ProviderCache } from './provider-cache.js';
+import { runWithOidcRequestContext } from './request-context.js';
 
 /**
  * Mounts each tenant's oidc-provider under `/t/:tenant` (issuer `PUBLIC_URL/t/T`). The provider sees
@@ -19,7 +20,10 @@ export function oidcRoutes(providers: ProviderCache, publicUrl: string): Router 
     req.headers['x-forwarded-for'] = req.ip ?? '';
     delete req.headers['x-forwarded-port'];
     res.locals.metricsRoute = '/t/:tenant/(oidc)';
-    await entry.callback(req as IncomingMessage, res as ServerResponse);
+    const context = { ip: req.ip, userAgent: req.get('user-agent') };
+    await runWithOidcRequestContext(context, () =>
+      entry.callback(req as IncomingMessage, res as ServerResponse),
+    );
   });
   return router;
 }
