@@ -34,7 +34,13 @@ export function pageContext(request: PageRequest, formActionOrigins: readonly st
   });
   const nonce = createCspNonce();
   return {
-    context: { locale, branding: settings.branding, nonce, tenantSlug: request.tenant.slug },
+    context: {
+      locale,
+      // The tenant's name is the brand unless a display name was set.
+      branding: { ...settings.branding, displayName: settings.branding.displayName ?? request.tenant.name },
+      nonce,
+      tenantSlug: request.tenant.slug,
+    },
     headers: { ...hostedPageHeaders({ nonce, formActionOrigins }), 'Cache-Control': 'no-store' },
   };
 }

@@ -168,7 +168,11 @@ function promptPolicy() {
         ? Check.REQUEST_PROMPT
         : Check.NO_NEED_TO_PROMPT,
   );
-  policy.unshift(new Prompt({ name: 'create', requestable: true }, registrationRequested));
+  const create = new Prompt({ name: 'create', requestable: true }, registrationRequested);
+  // A requestable prompt gets oidc-provider's own check that waits for a `create` result; ours ends
+  // when the user signs in (a `login` result), so that check must go.
+  create.checks.remove('create_prompt');
+  policy.unshift(create);
   return policy;
 }
 
