@@ -4,6 +4,7 @@ import type { Probe } from '../http/health.js';
 import type { Metrics } from '../http/metrics.js';
 import { BullmqJobQueue } from '../jobs/bullmq-queue.js';
 import { InProcessJobQueue } from '../jobs/in-process-queue.js';
+import { MaintenanceScheduler } from '../jobs/maintenance.jobs.js';
 import type { OutboxService } from '../jobs/outbox.service.js';
 import { type OutboxHandlerRegistry, OutboxJobProcessor } from '../jobs/outbox-processor.js';
 import { OutboxRelay } from '../jobs/outbox-relay.js';
@@ -23,6 +24,7 @@ export type QueueHandlers = Readonly<
 export class JobsRuntime {
   readonly queue: JobQueue;
   readonly relay: OutboxRelay;
+  readonly maintenance: MaintenanceScheduler;
   private readonly redis: PorticoRedis | undefined;
   readonly redisProbe = (): Probe => (this.redis ? redisStatus(this.redis) : 'absent');
 
@@ -42,6 +44,11 @@ export class JobsRuntime {
       ? new BullmqJobQueue({ redisUrl: config.redisUrl, logger, prefix: 'portico' })
       : new InProcessJobQueue({ logger });
     this.relay = new OutboxRelay({ dataSource, outbox, queue: this.queue, logger });
+    this.maintenance = new MaintenanceScheduler({
+      dataSource,
+      logger,
+      afterSchedule: () => this.relay.nudge(),
+    });
     this.redis = deps.redis;
     deps.metrics.watchQueueDepth(this.queue);
     if (this.redis) deps.metrics.watchRedis(this.redisProbe);
@@ -56,12 +63,15 @@ export class JobsRuntime {
     await this.queue.start();
   }
 
+  /** The relay, and the schedule of maintenance jobs it carries to the queue. */
   startRelay(): void {
     this.relay.start();
+    this.maintenance.start();
   }
 
   /** Relay first (nothing new enters the queue), then the queue (waits for in-flight jobs). */
   async close(): Promise<void> {
+    this.maintenance.stop();
     await this.relay.stop();
     await this.queue.close();
   }

@@ -162,7 +162,8 @@ export class Portico {
 
   /** Every queue's processors: each domain adds its queue here as it gains background work. */
   jobQueues(): QueueHandlers {
-    return { [MAINTENANCE_QUEUE]: { handlers: maintenanceHandlers(this.dataSource), concurrency: 1 } };
+    const handlers = maintenanceHandlers(this.dataSource, this.oidcModels);
+    return { [MAINTENANCE_QUEUE]: { handlers, concurrency: 1 } };
   }
 
   private services() {
