@@ -221,21 +221,18 @@ export class TenantConvergence {
   }
 }
 
+/** The OIDC client metadata the file declares: every declared field but the application's identity. */
 function applicationConfig(declared: KickstartApplication): ApplicationConfig {
   if (declared.type === 'saml') return { acsUrl: declared.acsUrl };
-  const { redirectUris, postLogoutRedirectUris, corsOrigins, grantTypes, backchannelLogoutUri } = declared;
-  const config: ApplicationConfig = {};
-  const declaredFields = {
-    redirectUris,
-    postLogoutRedirectUris,
-    corsOrigins,
-    grantTypes,
-    backchannelLogoutUri,
-  };
-  for (const [key, value] of Object.entries(declaredFields)) {
-    if (value !== undefined) config[key] = value;
-  }
-  return config;
+  const {
+    name: _name,
+    type: _type,
+    clientId: _clientId,
+    clientSecret: _secret,
+    firstParty: _firstParty,
+    ...metadata
+  } = declared;
+  return Object.fromEntries(Object.entries(metadata).filter(([, value]) => value !== undefined));
 }
 
 function applicationDefaults(declared: KickstartApplication): ApplicationConfig {

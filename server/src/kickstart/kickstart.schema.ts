@@ -34,12 +34,36 @@ const oidcApplication = z
     corsOrigins: z.array(origin).optional(),
     grantTypes: z.array(z.enum(GRANT_TYPES)).min(1).optional(),
     backchannelLogoutUri: httpUrl.optional(),
+    tokenEndpointAuthMethod: z
+      .enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt'])
+      .optional(),
+    jwksUri: httpUrl.optional(),
+    jwks: z.strictObject({ keys: z.array(z.record(z.string(), z.unknown())).min(1) }).optional(),
     firstParty: z.boolean().optional(),
   })
-  .refine((app) => app.clientSecret !== undefined || !app.grantTypes?.includes('client_credentials'), {
+  .refine((app) => isConfidential(app) || !app.grantTypes?.includes('client_credentials'), {
     message: 'public clients (no clientSecret) may not use client_credentials',
     path: ['grantTypes'],
+  })
+  .refine(
+    (app) =>
+      app.tokenEndpointAuthMethod !== 'private_key_jwt' ||
+      app.jwks !== undefined ||
+      app.jwksUri !== undefined,
+    {
+      message: "private_key_jwt needs the client's public keys: jwks or jwksUri",
+      path: ['tokenEndpointAuthMethod'],
+    },
+  )
+  .refine((app) => app.tokenEndpointAuthMethod !== 'private_key_jwt' || app.clientSecret === undefined, {
+    message: 'a private_key_jwt client has no clientSecret',
+    path: ['clientSecret'],
   });
+
+/** Confidential clients authenticate with a secret or a signed assertion; the others are public. */
+function isConfidential(app: { clientSecret?: string; tokenEndpointAuthMethod?: string }): boolean {
+  return app.clientSecret !== undefined || app.tokenEndpointAuthMethod === 'private_key_jwt';
+}
 
 const samlApplication = z.strictObject({
   name: z.string().min(1).max(200),

@@ -28,7 +28,11 @@ export function clientMetadataOf(application: Application, clientSecret: string 
     firstParty: application.firstParty,
     corsOrigins: config.corsOrigins ?? [],
   };
-  if (clientSecret === undefined) {
+  if (config.tokenEndpointAuthMethod === 'private_key_jwt') {
+    // Confidential without a secret: the client signs an assertion with a key it registered.
+    metadata.token_endpoint_auth_method = 'private_key_jwt';
+    if (config.jwks) metadata.jwks = config.jwks as ClientMetadata['jwks'];
+  } else if (clientSecret === undefined) {
     metadata.token_endpoint_auth_method = 'none';
   } else {
     metadata.client_secret = clientSecret;
