@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
 import pg from 'pg';
+import { MIGRATIONS } from '../../server/src/db/migrations/index.js';
 import {
   createTestDatabase,
   needsPostgres,
@@ -110,7 +111,7 @@ describe('portico serve (processes)', function () {
       await client.connect();
       try {
         const migrations = await client.query('SELECT name FROM portico_migrations');
-        expect(migrations.rowCount).to.equal(1);
+        expect(migrations.rowCount).to.equal(MIGRATIONS.length);
         const tenants = await client.query(`SELECT slug FROM tenants ORDER BY slug`);
         expect(tenants.rows.map((r) => r.slug)).to.deep.equal(['acme', 'system']);
         const audit = await client.query(

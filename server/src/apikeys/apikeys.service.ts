@@ -63,4 +63,35 @@ export class ApiKeysService {
   hash(key: string): { keyHash: string; prefix: string } {
     return { keyHash: this.hasher.hash(key), prefix: this.hasher.prefixOf(key) };
   }
+
+  /**
+   * The stored key `key` was made from, looked up by its hash under every key of the ring; a key found
+   * under an older ring key is re-stored under the primary one. Revocation and expiry are the caller's.
+   */
+  async findByKey(manager: EntityManager, key: string): Promise<ApiKey | null> {
+    if (!isWellFormedApiKey(key)) return null;
+    const candidates = this.hasher.candidateHashes(key);
+    const found = await manager.findOne(ApiKey, { where: candidates.map((keyHash) => ({ keyHash })) });
+    const primary = candidates[0];
+    if (found && primary !== undefined && found.keyHash !== primary) {
+      await manager.update(ApiKey, { id: found.id }, { keyHash: primary });
+      found.keyHash = primary;
+    }
+    return found;
+  }
+
+  /** Sets `last_used_at`, at most once per `intervalMs` per key (a use is not worth a write per request). */
+  async recordUse(manager: EntityManager, apiKey: ApiKey, now: Date, intervalMs = 60_000): Promise<void> {
+    if (apiKey.lastUsedAt && now.getTime() - apiKey.lastUsedAt.getTime() < intervalMs) return;
+    await manager
+      .createQueryBuilder()
+      .update(ApiKey)
+      .set({ lastUsedAt: now })
+      .where('id = :id AND (last_used_at IS NULL OR last_used_at < :since)', {
+        id: apiKey.id,
+        since: new Date(now.getTime() - intervalMs),
+      })
+      .execute();
+    apiKey.lastUsedAt = now;
+  }
 }

@@ -10,6 +10,8 @@ import { PasswordHasher } from '../credentials/password-hasher.js';
 import { PasswordLoginService } from '../credentials/password-login.service.js';
 import { createDataSource } from '../db/data-source.js';
 import { migrationsApplied, runMigrations, withStartupLock } from '../db/migrator.js';
+import type { GraphqlDeps } from '../graphql/graphql.deps.js';
+import { graphqlRoutes } from '../graphql/graphql.routes.js';
 import { Metrics } from '../http/metrics.js';
 import { CsrfTokens } from '../interactions/hosted-page.js';
 import { interactionRoutes } from '../interactions/interactions.routes.js';
@@ -140,13 +142,34 @@ export class Portico {
     return this.passwordLoginService;
   }
 
-  /** The domain routers of the public app, in order: hosted interaction pages, then each tenant's OIDC endpoints. */
+  /**
+   * The domain routers of the public app, in order: hosted interaction pages, each tenant's OIDC
+   * endpoints, then the GraphQL API.
+   */
   httpRouters() {
     const { providers, passwordLogin, registration, csrf } = this;
     return [
       interactionRoutes({ providers, passwordLogin, registration, csrf }),
       oidcRoutes(providers, this.config.publicUrl),
+      graphqlRoutes(this.graphqlDeps()),
     ];
+  }
+
+  private graphqlDeps(): GraphqlDeps {
+    const { config, dataSource, tenants, users, apiKeys, audit, userSessions, signingKeys, logger } = this;
+    const { publicUrl, production } = config;
+    return {
+      publicUrl,
+      production,
+      dataSource,
+      tenants,
+      users,
+      apiKeys,
+      audit,
+      userSessions,
+      signingKeys,
+      logger,
+    };
   }
 
   /** After tenants' applications, keys or settings changed: every replica rebuilds their providers. */

@@ -92,3 +92,63 @@ export class UsersService {
     return true;
   }
 }
+
+/** Changes to a user's own fields (GraphQL `updateUser`, `updateMe`); omitted fields stay as they are. */
+export interface UserChanges {
+  email?: string;
+  emailVerified?: boolean;
+  /** null removes the phone number. */
+  phone?: string | null;
+  phoneVerified?: boolean;
+  /** null removes the username. */
+  username?: string | null;
+  /** Merged into the profile; a key set to null is removed. */
+  profile?: Record<string, unknown>;
+}
+
+/**
+ * Applies `changes` to `user`, validated as `UsersService.create` validates, and saves it in the
+ * caller's transaction. A new email or phone is unverified unless the change says otherwise. Returns
+ * the names of the fields that changed (none: nothing is written).
+ */
+export async function updateUserFields(
+  manager: EntityManager,
+  user: User,
+  changes: UserChanges,
+): Promise<string[]> {
+  const changed = new Set<string>();
+  const set = <K extends keyof User>(field: K, value: User[K]) => {
+    if (user[field] === value) return;
+    user[field] = value;
+    changed.add(field);
+  };
+  if (changes.email !== undefined) {
+    const email = changes.email.trim();
+    if (!EMAIL_PATTERN.test(email) || email.length > 320) throw UsersErrors.invalidEmail();
+    const holder = await manager.findOneBy(User, {
+      tenantId: user.tenantId,
+      emailNormalized: normalizeEmail(email),
+    });
+    if (holder && holder.id !== user.id) throw UsersErrors.emailTaken();
+    if (email !== user.email) set('emailVerified', false);
+    set('email', email);
+  }
+  if (changes.emailVerified !== undefined) set('emailVerified', changes.emailVerified);
+  if (changes.phone !== undefined) {
+    if (changes.phone !== null && !E164_PATTERN.test(changes.phone)) throw UsersErrors.invalidPhone();
+    if (changes.phone !== user.phone) set('phoneVerified', false);
+    set('phone', changes.phone);
+  }
+  if (changes.phoneVerified !== undefined) set('phoneVerified', changes.phoneVerified && user.phone !== null);
+  if (changes.username !== undefined) set('username', changes.username);
+  if (changes.profile !== undefined) {
+    const profile = { ...user.profile };
+    for (const [key, value] of Object.entries(changes.profile)) {
+      if (value === null) delete profile[key];
+      else profile[key] = value;
+    }
+    if (JSON.stringify(profile) !== JSON.stringify(user.profile)) set('profile', profile);
+  }
+  if (changed.size > 0) await manager.save(user);
+  return [...changed];
+}

@@ -1,0 +1,23 @@
+import type { DataSource } from 'typeorm';
+import type { ApiKeysService } from '../apikeys/apikeys.service.js';
+import type { AuditLog } from '../audit/audit.service.js';
+import type { SigningKeysService } from '../oidc/signing-keys.service.js';
+import type { Logger } from '../shared/logger.js';
+import type { TenantsService } from '../tenants/tenants.service.js';
+import type { UserSessionsService } from '../users/user-sessions.service.js';
+import type { UsersService } from '../users/users.service.js';
+
+/** What the GraphQL API is built from; the composition root (app/portico.ts) supplies it. */
+export interface GraphqlDeps {
+  publicUrl: string;
+  /** NODE_ENV=production: introspection off, schema details hidden from errors. */
+  production: boolean;
+  dataSource: DataSource;
+  tenants: TenantsService;
+  users: UsersService;
+  apiKeys: ApiKeysService;
+  audit: AuditLog;
+  userSessions: UserSessionsService;
+  signingKeys: SigningKeysService;
+  logger: Logger;
+}

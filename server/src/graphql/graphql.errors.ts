@@ -1,0 +1,59 @@
+import { AppError } from '../shared/errors.js';
+
+/**
+ * Errors of the GraphQL API (STYLE.md §4). They are AppErrors like every other domain's; the GraphQL
+ * error mapping (error-format.ts) turns each into an UPPER_SNAKE `extensions.code`.
+ */
+export const GraphqlErrors = {
+  unauthenticated: () =>
+    new AppError(
+      'unauthenticated',
+      401,
+      'Authentication required: send "Authorization: Bearer <API key | access token>".',
+    ),
+  invalidCredentials: () =>
+    new AppError('invalid_token', 401, 'The API key or access token is invalid, expired or revoked.'),
+  forbidden: (permission: string) =>
+    new AppError('forbidden', 403, `This principal lacks the permission "${permission}".`, {
+      details: { permission },
+    }),
+  invalidCursor: (argument = 'after') =>
+    new AppError('invalid_cursor', 400, 'The cursor is not one this API issued.', {
+      details: { fields: { [argument]: 'is not a valid cursor' } },
+    }),
+  pageSizeExceeded: (requested: number, max: number) =>
+    new AppError(
+      'page_size_exceeded',
+      400,
+      `A page holds at most ${max} items; ${requested} were requested.`,
+      {
+        details: { max, requested },
+      },
+    ),
+  queryTooDeep: (max: number) =>
+    new AppError('query_too_deep', 400, `The query nests fields deeper than ${max} levels.`, {
+      details: { max },
+    }),
+  queryTooCostly: (max: number) =>
+    new AppError('query_too_costly', 400, `The query could cost more than ${max} points; ask for less.`, {
+      details: { max },
+    }),
+  tooManyAliases: (max: number) =>
+    new AppError('too_many_aliases', 400, `The query uses more than ${max} aliases.`, { details: { max } }),
+  invalidProfile: (message: string) =>
+    new AppError('invalid_input', 400, message, { details: { fields: { profile: message } } }),
+  slugTaken: (slug: string) =>
+    new AppError('slug_taken', 409, `A tenant with the slug "${slug}" already exists.`),
+  apiKeyNotFound: () => new AppError('not_found', 404, 'The API key was not found.'),
+  scopeEscalation: (scopes: string[]) =>
+    new AppError(
+      'scope_escalation',
+      403,
+      `A principal cannot grant scopes it does not hold: ${scopes.join(', ')}.`,
+      {
+        details: { scopes },
+      },
+    ),
+  usernameTaken: () =>
+    new AppError('username_taken', 409, 'A user with this username already exists in this tenant.'),
+};

@@ -1,0 +1,134 @@
+import DataLoader from 'dataloader';
+import { type EntityManager, In } from 'typeorm';
+import { Organization } from '../organizations/organization.entity.js';
+import { User } from '../users/user.entity.js';
+import { type KeysetPosition, sqlMicros, sqlTimestamp } from './relay.js';
+
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: string): boolean => UUID.test(value);
+
+/** One member of an organization, at its place in the organization's keyset order (joined first). */
+export interface MemberRef {
+  userId: string;
+  position: KeysetPosition;
+}
+
+interface OrganizationRow {
+  key: string;
+  id: string;
+  tenant_id: string;
+  slug: string;
+  name: string;
+  metadata: Record<string, unknown>;
+  created_at: Date;
+  updated_at: Date;
+}
+
+/**
+ * The DataLoaders of one request (a nested list costs one query per level, not one per item), every
+ * query scoped to the principal's tenant. Ids that are not UUIDs are "not found" without reaching SQL.
+ */
+export class Loaders {
+  private readonly memberLoaders = new Map<string, DataLoader<string, MemberRef[]>>();
+
+  constructor(
+    private readonly manager: EntityManager,
+    private readonly tenantId: string,
+  ) {}
+
+  readonly userById = new DataLoader<string, User | null>(async (ids) => {
+    const valid = ids.filter(isUuid);
+    const users =
+      valid.length === 0 ? [] : await this.manager.findBy(User, { tenantId: this.tenantId, id: In(valid) });
+    const byId = new Map(users.map((u) => [u.id, u]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  });
+
+  readonly tenantRoles = new DataLoader<string, string[]>(async (userIds) => {
+    const rows = (await this.manager.query(
+      `SELECT ur.user_id AS key, r.name FROM user_roles ur
+       JOIN roles r ON r.tenant_id = ur.tenant_id AND r.id = ur.role_id
+       WHERE ur.tenant_id = $1 AND ur.user_id = ANY($2::uuid[]) AND r.scope = 'tenant'
+       ORDER BY r.name`,
+      [this.tenantId, userIds.filter(isUuid)],
+    )) as { key: string; name: string }[];
+    return group(userIds, rows, (row) => row.name);
+  });
+
+  readonly organizationsOfUser = new DataLoader<string, Organization[]>(async (userIds) => {
+    const rows = (await this.manager.query(
+      `SELECT m.user_id AS key, o.id, o.tenant_id, o.slug, o.name, o.metadata, o.created_at, o.updated_at
+       FROM memberships m JOIN organizations o ON o.tenant_id = m.tenant_id AND o.id = m.organization_id
+       WHERE m.tenant_id = $1 AND m.user_id = ANY($2::uuid[])
+       ORDER BY o.name, o.id`,
+      [this.tenantId, userIds.filter(isUuid)],
+    )) as OrganizationRow[];
+    return group(userIds, rows, toOrganization);
+  });
+
+  readonly organizationById = new DataLoader<string, Organization | null>(async (ids) => {
+    const valid = ids.filter(isUuid);
+    const orgs =
+      valid.length === 0
+        ? []
+        : await this.manager.findBy(Organization, { tenantId: this.tenantId, id: In(valid) });
+    const byId = new Map(orgs.map((o) => [o.id, o]));
+    return ids.map((id) => byId.get(id.toLowerCase()) ?? null);
+  });
+
+  /** Members of organizations, one page each (`first + 1` rows, to tell whether more follow). */
+  membersOf(first: number, after: KeysetPosition | undefined): DataLoader<string, MemberRef[]> {
+    const key = `${first}:${after ? `${after.micros}:${after.id}` : ''}`;
+    let loader = this.memberLoaders.get(key);
+    if (!loader) {
+      loader = new DataLoader((orgIds) => this.loadMembers(orgIds, first + 1, after));
+      this.memberLoaders.set(key, loader);
+    }
+    return loader;
+  }
+
+  private async loadMembers(orgIds: readonly string[], limit: number, after: KeysetPosition | undefined) {
+    const rows = (await this.manager.query(
+      `SELECT key, user_id, micros, id FROM (
+         SELECT m.organization_id AS key, m.user_id, m.id,
+           ${sqlMicros('m.created_at')} AS micros,
+           row_number() OVER (PARTITION BY m.organization_id ORDER BY m.created_at, m.id) AS rn
+         FROM memberships m
+         WHERE m.tenant_id = $1 AND m.organization_id = ANY($2::uuid[])
+           AND ($3::bigint IS NULL OR (m.created_at, m.id) > (${sqlTimestamp('$3')}, $4::uuid))
+       ) ranked WHERE rn <= $5 ORDER BY key, rn`,
+      [this.tenantId, orgIds.filter(isUuid), after?.micros.toString() ?? null, after?.id ?? null, limit],
+    )) as { key: string; user_id: string; micros: string; id: string }[];
+    return group(orgIds, rows, (row) => ({
+      userId: row.user_id,
+      position: { micros: BigInt(row.micros), id: row.id },
+    }));
+  }
+}
+
+export function toOrganization(row: Omit<OrganizationRow, 'key'>): Organization {
+  return Object.assign(new Organization(), {
+    id: row.id,
+    tenantId: row.tenant_id,
+    slug: row.slug,
+    name: row.name,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  });
+}
+
+/** Rows grouped under the key each was loaded for, in the order DataLoader asked for the keys. */
+function group<Row extends { key: string }, T>(
+  keys: readonly string[],
+  rows: Row[],
+  map: (row: Row) => T,
+): T[][] {
+  const byKey = new Map<string, T[]>();
+  for (const row of rows) {
+    const list = byKey.get(row.key) ?? [];
+    list.push(map(row));
+    byKey.set(row.key, list);
+  }
+  return keys.map((key) => byKey.get(key.toLowerCase()) ?? []);
+}
