@@ -36,6 +36,7 @@ export class ApiKeysResolver {
     const principal = principalOf(ctx);
     assertKnownScopes(input.scopes);
     assertScopesHeld(principal, input.scopes);
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw GraphqlErrors.expiryInPast();
     return this.deps.dataSource.transaction(async (manager) => {
       const { apiKey, key } = await this.deps.apiKeys.create(manager, principal.tenant.id, {
         name: input.name,

@@ -44,6 +44,10 @@ export const GraphqlErrors = {
     new AppError('invalid_input', 400, message, { details: { fields: { profile: message } } }),
   slugTaken: (slug: string) =>
     new AppError('slug_taken', 409, `A tenant with the slug "${slug}" already exists.`),
+  expiryInPast: () =>
+    new AppError('invalid_input', 400, 'An API key must expire in the future.', {
+      details: { fields: { expiresAt: 'must be in the future' } },
+    }),
   apiKeyNotFound: () => new AppError('not_found', 404, 'The API key was not found.'),
   scopeEscalation: (scopes: string[]) =>
     new AppError(
@@ -56,4 +60,19 @@ export const GraphqlErrors = {
     ),
   usernameTaken: () =>
     new AppError('username_taken', 409, 'A user with this username already exists in this tenant.'),
+};
+
+/** Errors of organization administration through the API. */
+export const OrganizationErrors = {
+  notFound: () => new AppError('not_found', 404, 'The organization was not found.'),
+  memberNotFound: () => new AppError('not_found', 404, 'The user is not a member of the organization.'),
+  domainNotFound: () => new AppError('not_found', 404, 'The organization domain was not found.'),
+  alreadyMember: () => new AppError('conflict', 409, 'The user is already a member of the organization.'),
+  slugTaken: () => new AppError('slug_taken', 409, 'Another organization of this tenant has this slug.'),
+  domainTaken: () =>
+    new AppError('domain_taken', 409, 'Another organization of this tenant claims this domain.'),
+  invalidDomain: () =>
+    new AppError('invalid_input', 400, 'A domain is a lowercase host name such as "example.com".', {
+      details: { fields: { domain: 'must be a lowercase host name' } },
+    }),
 };

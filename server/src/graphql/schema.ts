@@ -7,6 +7,7 @@ import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js'
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
 import { NodeResolver } from './node.resolver.js';
+import { OrganizationMutationsResolver } from './organization-mutations.resolver.js';
 import { OrganizationsResolver } from './organizations.resolver.js';
 import { SessionsResolver } from './sessions.resolver.js';
 import { TenantsResolver } from './tenants.resolver.js';
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   MeResolver,
   NodeResolver,
   OrganizationsResolver,
+  OrganizationMutationsResolver,
   AuditResolver,
   TenantsResolver,
   ApiKeysResolver,

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { User } from '../users/user.entity.js';
 import { type GraphqlContext, principalOf } from './context.js';
@@ -6,12 +7,28 @@ import type { GraphqlDeps } from './graphql.deps.js';
 import type { Permission } from './principal.js';
 import { RevokedSessionsPayload, SessionType } from './session.types.js';
 import { UserType } from './user.types.js';
-import { revokeSessions, sessionsOf, userOfTenant } from './user-sessions.js';
+import { revokeSessions, sessionsOfUsers, userOfTenant } from './user-sessions.js';
 
 /** Users' sign-in sessions: administrators see and end anyone's, a user its own (`me { sessions }`). */
 @Resolver(() => UserType)
 export class SessionsResolver {
+  /** Per request (keyed by its context): `users { edges { node { sessions } } }` is one query. */
+  private readonly loaders = new WeakMap<GraphqlContext, DataLoader<string, SessionType[]>>();
+
   constructor(private readonly deps: GraphqlDeps) {}
+
+  private sessionsLoader(ctx: GraphqlContext): DataLoader<string, SessionType[]> {
+    let loader = this.loaders.get(ctx);
+    if (!loader) {
+      const { tenant } = principalOf(ctx);
+      loader = new DataLoader(async (userIds) => {
+        const byUser = await sessionsOfUsers(this.deps.dataSource.manager, tenant, userIds);
+        return userIds.map((id) => byUser.get(id.toLowerCase()) ?? []);
+      });
+      this.loaders.set(ctx, loader);
+    }
+    return loader;
+  }
 
   @Authorized<Permission>('users:read')
   @Query(() => [SessionType], { description: "The user's live sessions, oldest first." })
@@ -22,13 +39,13 @@ export class SessionsResolver {
     const { tenant } = principalOf(ctx);
     const manager = this.deps.dataSource.manager;
     const user = await userOfTenant(manager, tenant, userId);
-    return sessionsOf(manager, tenant, user.id);
+    return this.sessionsLoader(ctx).load(user.id);
   }
 
   @Authorized<Permission>('users:read', 'self')
   @FieldResolver(() => [SessionType], { description: 'Live sessions, oldest first.' })
   async sessions(@Root() user: User, @Ctx() ctx: GraphqlContext): Promise<SessionType[]> {
-    return sessionsOf(this.deps.dataSource.manager, principalOf(ctx).tenant, user.id);
+    return this.sessionsLoader(ctx).load(user.id);
   }
 
   @Authorized<Permission>('users:write')

@@ -8,31 +8,42 @@ import { isUuid } from './loaders.js';
 import type { RevokedSessionsPayload, SessionType } from './session.types.js';
 
 interface SessionRow {
+  account_id: string;
   uid: string | null;
   portico: { ip?: string; userAgent?: string; createdAt?: string; lastSeenAt?: string } | null;
 }
 
-/** A user's live oidc-provider Sessions (oidc_models rows of model `Session`), oldest first. */
-export async function sessionsOf(
+const dateOf = (iso: string | undefined) => (iso ? new Date(iso) : null);
+
+/**
+ * The live oidc-provider Sessions (oidc_models rows of model `Session`) of users of the tenant, oldest
+ * first, by user id: one query for a whole page of users.
+ */
+export async function sessionsOfUsers(
   manager: EntityManager,
   tenant: Tenant,
-  userId: string,
-): Promise<SessionType[]> {
+  userIds: readonly string[],
+): Promise<Map<string, SessionType[]>> {
   const rows: SessionRow[] = await manager.query(
-    `SELECT payload->>'uid' AS uid, payload->'portico' AS portico FROM oidc_models
-      WHERE tenant_id = $1 AND model = 'Session' AND account_id = $2::uuid
+    `SELECT account_id, payload->>'uid' AS uid, payload->'portico' AS portico FROM oidc_models
+      WHERE tenant_id = $1 AND model = 'Session' AND account_id = ANY($2::uuid[])
         AND (expires_at IS NULL OR expires_at > now())
       ORDER BY payload #>> '{portico,createdAt}' NULLS LAST, id`,
-    [tenant.id, userId],
+    [tenant.id, userIds.filter(isUuid)],
   );
-  const dateOf = (iso: string | undefined) => (iso ? new Date(iso) : null);
-  return rows.map(({ uid, portico }) => ({
-    uid: uid ?? '',
-    createdAt: dateOf(portico?.createdAt),
-    lastSeenAt: dateOf(portico?.lastSeenAt),
-    ip: portico?.ip ?? null,
-    userAgent: portico?.userAgent ?? null,
-  }));
+  const byUser = new Map<string, SessionType[]>();
+  for (const { account_id, uid, portico } of rows) {
+    const list = byUser.get(account_id) ?? [];
+    list.push({
+      uid: uid ?? '',
+      createdAt: dateOf(portico?.createdAt),
+      lastSeenAt: dateOf(portico?.lastSeenAt),
+      ip: portico?.ip ?? null,
+      userAgent: portico?.userAgent ?? null,
+    });
+    byUser.set(account_id, list);
+  }
+  return byUser;
 }
 
 /** The user of the tenant, or NOT_FOUND (another tenant's id included). */

@@ -94,10 +94,10 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
     await expectForbidden(named('users', 'user', 'createUser', 'tenants'), KEYS.acmeAuditor);
   });
 
-  it("a user's token without a tenant role reaches only me, updateMe and its own node", async () => {
+  it("a user's token without a tenant role reaches only me, updateMe, revokeMySessions and its own node", async () => {
     const token = await api.userToken('acme', USERS.bob);
     await expectAllowed(named('me', 'updateMe'), token);
-    await expectForbidden(except('me', 'updateMe', 'node'), token);
+    await expectForbidden(except('me', 'updateMe', 'revokeMySessions', 'node'), token);
     const own = await api.gql<{ node: { id: string } | null }>(
       'query($id: ID!) { node(id: $id) { id } }',
       { id: bobId },
@@ -116,9 +116,10 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
 
   it('a viewer reads the tenant but cannot change it', async () => {
     const token = await api.userToken('acme', USERS.victor);
-    await expectAllowed(named('users', 'user', 'auditEvents', 'me'), token);
+    const reads = ['users', 'user', 'auditEvents', 'me', 'userSessions', 'organizations', 'organization'];
+    await expectAllowed(named(...reads), token);
     await expectForbidden(
-      except('users', 'user', 'auditEvents', 'me', 'node', 'updateMe', 'tenants', 'createTenant'),
+      except(...reads, 'node', 'updateMe', 'revokeMySessions', 'tenants', 'createTenant'),
       token,
     );
     await expectForbidden(named('tenants', 'createTenant'), token);

@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Portico } from '../../src/app/portico.js';
+import { Membership, Organization, OrgDomain } from '../../src/organizations/organization.entity.js';
+import { Tenant } from '../../src/tenants/tenant.entity.js';
 
-/** Makes a row of tenant `tenantId` for a mutation that acts on something other than a user. */
+/** Makes rows of tenant `tenantId` for a mutation that acts on something other than a user. */
 export type Fixture = (
   portico: Portico,
   manager: EntityManager,
@@ -9,8 +11,53 @@ export type Fixture = (
   i: number,
 ) => Promise<string>;
 
+async function organization(manager: EntityManager, tenantId: string, i: number, id?: string) {
+  const row = manager.create(Organization, {
+    tenantId,
+    slug: `audited-org-${i}`,
+    name: `Org ${i}`,
+    metadata: {},
+  });
+  if (id) row.id = id;
+  return manager.save(row);
+}
+
+/**
+ * A user and an organization that share one id: the probe passes the same id to every ID argument,
+ * so `addOrganizationMember(organizationId: X, userId: X)` needs both to exist as X.
+ */
+async function userAndOrganization(portico: Portico, manager: EntityManager, tenantId: string, i: number) {
+  const tenant = await manager.findOneByOrFail(Tenant, { id: tenantId });
+  const user = await portico.users.create(manager, tenant, { email: `audited-member-${i}@example.com` });
+  await organization(manager, tenantId, i, user.id);
+  return user.id;
+}
+
+async function member(portico: Portico, manager: EntityManager, tenantId: string, i: number) {
+  const id = await userAndOrganization(portico, manager, tenantId, i);
+  await manager.insert(Membership, { tenantId, organizationId: id, userId: id });
+  return id;
+}
+
 /** By mutation name: the id that the audit-trail test passes to it (a fresh user otherwise). */
 export const AUDITED_FIXTURES: Record<string, Fixture> = {
   revokeApiKey: async (portico, manager, tenantId, i) =>
     (await portico.apiKeys.create(manager, tenantId, { name: `audited-key-${i}`, scopes: [] })).apiKey.id,
+  updateOrganization: async (_portico, manager, tenantId, i) => (await organization(manager, tenantId, i)).id,
+  deleteOrganization: async (_portico, manager, tenantId, i) => (await organization(manager, tenantId, i)).id,
+  addOrganizationDomain: async (_portico, manager, tenantId, i) =>
+    (await organization(manager, tenantId, i)).id,
+  removeOrganizationDomain: async (_portico, manager, tenantId, i) => {
+    const org = await organization(manager, tenantId, i);
+    const domain = manager.create(OrgDomain, {
+      tenantId,
+      organizationId: org.id,
+      domain: `audited-${i}.example.com`,
+      verifiedAt: null,
+    });
+    return (await manager.save(domain)).id;
+  },
+  addOrganizationMember: userAndOrganization,
+  removeOrganizationMember: member,
+  setMemberRoles: member,
 };

@@ -45,7 +45,7 @@ function holdsId(type: GraphQLInputType, seen: Set<string>): boolean {
 
 /**
  * The operation with minimal valid arguments: required ones, plus every ID anywhere (set to `id`) so
- * that lookups by id are exercised; strings named email or slug get unique valid values.
+ * that lookups by id are exercised; strings named email, slug or domain get unique valid values.
  */
 export function operationDocument(
   operation: RootOperation,
@@ -89,6 +89,7 @@ function valueFor(type: GraphQLInputType, name: string, id: string, unique: stri
     case 'String':
       if (name === 'email') return `${unique}@example.com`;
       if (name === 'slug') return unique.toLowerCase().replace(/[^a-z0-9-]/g, '-');
+      if (name === 'domain') return `${unique.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.example.com`;
       return 'probe';
     case 'Int':
     case 'Float':
