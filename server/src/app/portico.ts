@@ -169,6 +169,8 @@ export class Portico {
       userSessions,
       signingKeys,
       logger,
+      applications: this.applications,
+      tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { ApiKeysService } from '../apikeys/apikeys.service.js';
+import type { ApplicationsService } from '../applications/applications.service.js';
 import type { AuditLog } from '../audit/audit.service.js';
 import type { SigningKeysService } from '../oidc/signing-keys.service.js';
 import type { Logger } from '../shared/logger.js';
@@ -19,5 +20,8 @@ export interface GraphqlDeps {
   audit: AuditLog;
   userSessions: UserSessionsService;
   signingKeys: SigningKeysService;
+  applications: ApplicationsService;
+  /** After a tenant's applications changed: every replica rebuilds its OIDC provider. */
+  tenantsChanged: (slugs: string[]) => Promise<void>;
   logger: Logger;
 }

@@ -76,3 +76,16 @@ export const OrganizationErrors = {
       details: { fields: { domain: 'must be a lowercase host name' } },
     }),
 };
+
+/** Errors of application administration through the API. */
+export const ApplicationErrors = {
+  notFound: () => new AppError('not_found', 404, 'The application was not found.'),
+  invalid: (field: string, message: string) =>
+    new AppError('invalid_input', 400, message, { details: { fields: { [field]: message } } }),
+  taken: (field: 'clientId' | 'entityId') =>
+    new AppError('conflict', 409, `Another application of this tenant has this ${field}.`, {
+      details: { fields: { [field]: 'is taken' } },
+    }),
+  noSecret: () =>
+    new AppError('invalid_input', 400, 'Only confidential OIDC clients have a secret to rotate.'),
+};

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { type GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchemaSync } from 'type-graphql';
 import { ApiKeysResolver } from './api-keys.resolver.js';
+import { ApplicationsResolver } from './applications.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
 import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js';
 import type { GraphqlDeps } from './graphql.deps.js';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   TenantsResolver,
   ApiKeysResolver,
   SessionsResolver,
+  ApplicationsResolver,
 ] as const;
 
 /**

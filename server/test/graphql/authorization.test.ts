@@ -116,7 +116,17 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
 
   it('a viewer reads the tenant but cannot change it', async () => {
     const token = await api.userToken('acme', USERS.victor);
-    const reads = ['users', 'user', 'auditEvents', 'me', 'userSessions', 'organizations', 'organization'];
+    const reads = [
+      'users',
+      'user',
+      'auditEvents',
+      'me',
+      'userSessions',
+      'organizations',
+      'organization',
+      'applications',
+      'application',
+    ];
     await expectAllowed(named(...reads), token);
     await expectForbidden(
       except(...reads, 'node', 'updateMe', 'revokeMySessions', 'tenants', 'createTenant'),

@@ -39,6 +39,17 @@ async function member(portico: Portico, manager: EntityManager, tenantId: string
   return id;
 }
 
+async function application(portico: Portico, manager: EntityManager, tenantId: string, i: number) {
+  const app = await portico.applications.create(manager, tenantId, {
+    name: `Audited app ${i}`,
+    type: 'oidc',
+    clientId: `audited-app-${i}`,
+    clientSecret: `audited-secret-${i}-0123456789`,
+    config: { redirectUris: ['https://app.example/cb'], grantTypes: ['authorization_code'] },
+  });
+  return app.id;
+}
+
 /** By mutation name: the id that the audit-trail test passes to it (a fresh user otherwise). */
 export const AUDITED_FIXTURES: Record<string, Fixture> = {
   revokeApiKey: async (portico, manager, tenantId, i) =>
@@ -58,6 +69,9 @@ export const AUDITED_FIXTURES: Record<string, Fixture> = {
     return (await manager.save(domain)).id;
   },
   addOrganizationMember: userAndOrganization,
+  updateApplication: application,
+  rotateApplicationSecret: application,
+  deleteApplication: application,
   removeOrganizationMember: member,
   setMemberRoles: member,
 };

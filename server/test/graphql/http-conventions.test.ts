@@ -182,6 +182,8 @@ async function startProductionLikeApi(api: GraphqlServer) {
     userSessions: failingSessions,
     signingKeys: p.signingKeys,
     logger: p.logger,
+    applications: p.applications,
+    tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({
     config: p.config,
