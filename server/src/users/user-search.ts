@@ -48,11 +48,6 @@ interface Search {
   matches: string[];
   organizationId: string | undefined;
   walkMax: number;
-  /**
-   * Whether counting far into the range is cheap: the tenant's users (through a small index) or a time
-   * range (bounded). After a cursor alone it reads as much of users_created_idx as a walk.
-   */
-  countsCheaply: boolean;
 }
 
 /**
@@ -72,8 +67,8 @@ interface Search {
  *    searched columns — testing each user, until the page is full or WALK_PER_ROW users per row of the
  *    page were read. Fast when many match: a one-letter prefix matches about one user in twenty.
  * 2. If the walk stopped short of a full page: done when it read the whole range; when the range is
- *    shorter than WALK_MAX, walk all of it; when some matched, walk as far as the rate seen says a
- *    page needs (up to WALK_MAX).
+ *    shorter than WALK_MAX, walk all of it; when some matched at a rate that fills a page within
+ *    WALK_MAX, walk on.
  * 3. Otherwise few users match: collect them all through each column's prefix btree or trigram GIN
  *    index, and sort them. A small organization's members are collected at once, instead of walking.
  */
@@ -97,32 +92,30 @@ export async function searchUsers(
     matches: matchConditions(options.query, parameters),
     organizationId: filter.organizationId,
     walkMax: hasTrigrams(options.query) ? WALK_MAX : WALK_MAX_WITHOUT_TRIGRAMS,
-    countsCheaply:
-      options.after === undefined || filter.createdAfter !== undefined || filter.createdBefore !== undefined,
   };
   const users = await findPage(manager, search, limit);
   return { users: users.slice(0, first), hasNextPage: users.length > first };
 }
 
 async function findPage(manager: EntityManager, search: Search, limit: number): Promise<User[]> {
-  const { parameters } = search;
+  const { parameters, walkMax } = search;
   if (search.organizationId !== undefined && (await organizationIsSmall(manager, search))) {
     return loadPage(manager, membersSql(search), parameters);
   }
   const walk = (budget: number) => loadPage(manager, walkSql(search), { ...parameters, budget });
-  const { walkMax } = search;
   const budget = Math.min(limit * WALK_PER_ROW, walkMax);
   const walked = await walk(budget);
-  if (walked.length === limit) return walked;
-  const countedTo = search.countsCheaply ? walkMax : budget;
-  const range = await rangeSize(manager, search, countedTo);
-  if (range < budget) return walked; // it read every user of the range
-  if (range < countedTo) return walk(walkMax); // a longer walk reads them all
-  // Some matched, too sparsely for the budget: a walk long enough to fill the page at the rate seen
-  // costs less than collecting every match, which is cheap only for a rare pattern.
-  const enough = Math.ceil((budget * limit * 1.5) / walked.length);
-  if (walked.length > 0 && enough <= walkMax) {
-    const longer = await walk(enough);
+  if (walked.length === limit || (await rangeSize(manager, search, budget)) < budget) return walked;
+  // The range goes on past the walk. A short one (a time range, a mid-sized tenant) is walked whole.
+  if (budget < WALK_MAX && (await estimatedRangeSize(manager, search)) < WALK_MAX) {
+    const all = await walk(WALK_MAX);
+    if (all.length === limit || (await rangeSize(manager, search, WALK_MAX)) < WALK_MAX) return all;
+  }
+  // Some matched, too sparsely for the budget. If the rate seen fills a page within the longest walk,
+  // walk on (a walk stops at a full page): reading in order costs less than collecting every match,
+  // which is cheap only for a pattern that is rare everywhere.
+  if (walked.length > 0 && (budget * limit) / walked.length <= walkMax) {
+    const longer = await walk(walkMax);
     if (longer.length === limit) return longer;
   }
   return loadPage(manager, collectSql(search), parameters);
@@ -161,7 +154,7 @@ function walkSql({ ranges, matches, organizationId }: Search): string {
 }
 
 /**
- * Plan 2: every match, through one index per column (a UNION of one arm per column), then sorted.
+ * Plan 3: every match, through one index per column (a UNION of one arm per column), then sorted.
  * OFFSET 0 has the arms planned for all their rows, not for the first ones in created order (which
  * would be plan 1 again).
  */
@@ -174,7 +167,7 @@ function collectSql({ ranges, matches, organizationId }: Search): string {
 }
 
 /**
- * Plan 2 for a small organization: its members, each looked up and tested, then sorted. LATERAL with
+ * Plan 3 for a small organization: its members, each looked up and tested, then sorted. LATERAL with
  * OFFSET 0 keeps that order; left to itself, the planner would trust its (far too low) estimate for a
  * LIKE and collect every match of the pattern through the column indexes first.
  */
@@ -191,14 +184,31 @@ const MEMBERSHIP =
   'SELECT 1 FROM memberships m WHERE m.organization_id = :organizationId AND m.user_id = u.id';
 
 /**
- * How many users the walks could read, up to `upTo`. When a walk read them all — a small tenant, a narrow
- * time range, the last pages — its answer is complete, and plan 2 would read the column indexes of every
- * tenant for nothing.
+ * How many users the walks can read, counted up to `upTo`. When a walk read them all — a small tenant,
+ * a narrow time range, the last pages — its answer is complete, and plan 3 would read the column indexes
+ * of every tenant for nothing.
  */
 async function rangeSize(manager: EntityManager, { ranges, parameters }: Search, upTo: number) {
   const sql = `SELECT count(*)::int AS n FROM (
       SELECT 1 FROM users u WHERE ${ranges.join(' AND ')} LIMIT :upTo) AS walked`;
   return countOf(manager, sql, { ...parameters, upTo });
+}
+
+/**
+ * The planner's estimate of the same, which costs no scan. Its statistics on the tenant, the status and
+ * created_at are good (unlike its guesses for LIKE); the exact comparison with the cursor is left out,
+ * as the planner can only guess it (the millisecond floor before it stands in for it).
+ */
+async function estimatedRangeSize(manager: EntityManager, { ranges, parameters }: Search): Promise<number> {
+  const estimable = ranges.filter((condition) => !condition.includes(CURSOR_CREATED_AT));
+  const sql = `EXPLAIN (FORMAT JSON) SELECT 1 FROM users u WHERE ${estimable.join(' AND ')}`;
+  const [query, values] = manager.connection.driver.escapeQueryWithParameters(sql, parameters);
+  const [row] = (await manager.query(query, values)) as { 'QUERY PLAN': unknown }[];
+  const plan = row?.['QUERY PLAN'];
+  const [explained] = (typeof plan === 'string' ? JSON.parse(plan) : plan) as {
+    Plan: { 'Plan Rows': number };
+  }[];
+  return explained?.Plan['Plan Rows'] ?? Number.POSITIVE_INFINITY;
 }
 
 async function organizationIsSmall(manager: EntityManager, { parameters }: Search): Promise<boolean> {

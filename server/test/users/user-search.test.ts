@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import type { User } from '../../src/users/user.entity.js';
 import { searchUsers } from '../../src/users/user-search.js';
 import { createMembership, createOrganization, createTenant } from '../db/seed.js';
 import { insertId, rows } from '../db/sql.js';
@@ -91,32 +90,41 @@ describeOnBothDatabases('user search', (db) => {
     (await search(options)).users.map((user) => user.email);
 
   /** The tenant's user ids in the stable order, straight from SQL: what the pages must add up to. */
-  const idsInOrder = async (where = 'true', parameters: unknown[] = []) =>
+  const idsInOrder = async (where = 'true', parameters: unknown[] = [], tenant = tenantId) =>
     (
       await rows(
         db.dataSource,
         `SELECT u.id FROM users u WHERE u.tenant_id = $1 AND ${where} ORDER BY u.created_at, u.id`,
-        [tenantId, ...parameters],
+        [tenant, ...parameters],
       )
     ).map((row) => row.id);
 
-  /** Every page of a search, following the cursor of each page's last user. */
-  async function walkPages(options: Partial<SearchOptions>, first: number): Promise<User[][]> {
-    const pages: User[][] = [];
+  /**
+   * Follows the cursor from page to page: together the pages must be `expected` — no user twice, none
+   * missing, in the same order — and every page but the last full.
+   */
+  async function expectPages(
+    options: Partial<SearchOptions>,
+    first: number,
+    expected: unknown[],
+    tenant = tenantId,
+  ): Promise<void> {
+    const label = JSON.stringify({ ...options, first });
+    const ids: unknown[] = [];
     let after: SearchOptions['after'];
     // Bounded: a cursor that fails to advance must fail the test, not hang it.
-    while (pages.length <= FILLERS + PLANTED.length) {
-      const page = await search({ ...options, first, after });
-      pages.push(page.users);
+    for (let pages = 0; pages <= expected.length / first + 1; pages += 1) {
+      const page = await search({ ...options, first, after }, tenant);
+      ids.push(...page.users.map((user) => user.id));
       const last = page.users.at(-1);
       if (!page.hasNextPage || !last) {
-        expect(page.users.length, 'only the last page may be short').to.be.at.most(first);
-        return pages;
+        expect(ids, label).to.deep.equal(expected);
+        return;
       }
-      expect(page.users, 'a page with a next one is full').to.have.length(first);
+      expect(page.users, `${label}: a page with a next one is full`).to.have.length(first);
       after = { createdAt: last.createdAt, id: last.id };
     }
-    throw new Error(`${JSON.stringify(options)}: more pages than users, the cursor does not advance`);
+    throw new Error(`${label}: more pages than users, the cursor does not advance`);
   }
 
   it('one character matches the start of the e-mail, the name or the phone number (+ optional)', async () => {
@@ -225,14 +233,7 @@ describeOnBothDatabases('user search', (db) => {
       [{ query: 'filler' }, 13, `u.email LIKE 'filler%'`],
       [{ query: 'f', filter: { status: 'blocked' } }, 5, `u.email LIKE 'filler%' AND u.status = 'blocked'`],
     ];
-    for (const [options, first, where] of cases) {
-      const pages = await walkPages(options, first);
-      const ids = pages.flat().map((user) => user.id);
-      expect(new Set(ids).size, `${JSON.stringify(options)}: no duplicates`).to.equal(ids.length);
-      expect(ids, `${JSON.stringify(options)}: none missing, same order`).to.deep.equal(
-        await idsInOrder(where),
-      );
-    }
+    for (const [options, first, where] of cases) await expectPages(options, first, await idsInOrder(where));
   });
 
   it('an empty or blank query lists every user of the tenant', async () => {
@@ -248,5 +249,63 @@ describeOnBothDatabases('user search', (db) => {
     const all = await search({ query: '', first: 1000 });
     expect(all.users.map((user) => user.id)).to.deep.equal(everyone);
     expect(all.hasNextPage).to.equal(false);
+  });
+
+  /**
+   * Pages of one user make walks of 2,000 users, shorter than this tenant: the needles spread over it
+   * are found by the first walk, by a longer one, by a walk of the whole range or through the column
+   * indexes, depending on the cursor. Its organization has every user, too many to collect, so it is walked too.
+   */
+  describe('in a tenant larger than a walk', () => {
+    const SIZE = 2500;
+    const NEEDLES = [5, 1000, 2300, 2310, 2320];
+    const RARE = [3, 2400];
+    let bigTenantId: string;
+    let everyone: string;
+
+    before(async function () {
+      this.timeout(60_000);
+      const ds = db.dataSource;
+      bigTenantId = await createTenant(ds, 'search-big');
+      await ds.query(
+        `INSERT INTO users (tenant_id, email, status, profile, created_at)
+         SELECT $1, CASE WHEN n = ANY($3) THEN 'needle' WHEN n = ANY($4) THEN 'rare' ELSE 'big' END
+                    || n || '@bulk.test',
+                CASE WHEN n % 5 = 0 THEN 'blocked' ELSE 'active' END,
+                jsonb_build_object('givenName', 'Big', 'familyName', 'Person' || n),
+                timestamptz '2024-01-01 00:00:00+00' + n * interval '1 second'
+         FROM generate_series(0, $2 - 1) AS n`,
+        [bigTenantId, SIZE, NEEDLES, RARE],
+      );
+      everyone = await createOrganization(ds, bigTenantId);
+      await ds.query(
+        `INSERT INTO memberships (tenant_id, user_id, organization_id)
+         SELECT tenant_id, id, $2 FROM users WHERE tenant_id = $1`,
+        [bigTenantId, everyone],
+      );
+    });
+
+    const expectBig = async (options: Partial<SearchOptions>, first: number, where: string) =>
+      expectPages(options, first, await idsInOrder(where, [], bigTenantId), bigTenantId);
+
+    it('finds sparse matches exactly, page after page', async () => {
+      expect(await idsInOrder(`u.email LIKE 'needle%'`, [], bigTenantId)).to.have.length(NEEDLES.length);
+      for (const first of [1, 2, 3]) await expectBig({ query: 'needle' }, first, `u.email LIKE 'needle%'`);
+      await expectBig({ query: 'needle1' }, 1, `u.email LIKE 'needle1%'`);
+      await expectBig({ query: 'rare' }, 1, `u.email LIKE 'rare%'`);
+      await expectBig({ query: 'b', filter: { status: 'blocked' } }, 50, `u.status = 'blocked'`);
+    });
+
+    it('filters by an organization too large to collect', async () => {
+      const member = `EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id)`;
+      await expectBig({ filter: { organizationId: everyone } }, 400, member);
+      await expectBig(
+        { query: 'needle', filter: { organizationId: everyone } },
+        1,
+        `${member} AND u.email LIKE 'needle%'`,
+      );
+      const otherTenants = await search({ filter: { organizationId: everyone } });
+      expect(otherTenants.users, 'the organization of another tenant').to.deep.equal([]);
+    });
   });
 });
