@@ -64,8 +64,38 @@ export function applicationNode(app: Application): ApplicationType {
   });
 }
 
+/** The settings an application has whether it is being created or updated; omitted stays as it is. */
+@InputType('ApplicationSettingsInput', {
+  description: 'Settings shared by creating and updating an application.',
+})
+abstract class ApplicationSettingsInput {
+  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() firstParty?: boolean | null;
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsUrl(URL_OPTIONS, urlMessage)
+  redirectUris?: string[] | null;
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsUrl(URL_OPTIONS, urlMessage)
+  postLogoutRedirectUris?: string[] | null;
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @IsUrl(URL_OPTIONS, urlMessage)
+  corsOrigins?: string[] | null;
+  @Field(() => [String], { nullable: true })
+  @IsOptional()
+  @IsIn(GRANT_TYPES, { each: true, message: `each must be one of ${GRANT_TYPES.join(', ')}` })
+  grantTypes?: string[] | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsUrl(URL_OPTIONS, urlMessage) acsUrl?:
+    | string
+    | null;
+}
+
 @InputType({ description: 'An OIDC client (`clientId`) or a SAML service provider (`entityId` + `acsUrl`).' })
-export class CreateApplicationInput {
+export class CreateApplicationInput extends ApplicationSettingsInput {
   @Field(() => String) @Length(1, 200, { message: 'must be 1 to 200 characters' }) name!: string;
   @Field(() => ApplicationKind) type!: ApplicationKind;
   @Field(() => String, { nullable: true, description: 'OIDC: the client id; a random one when omitted.' })
@@ -77,57 +107,11 @@ export class CreateApplicationInput {
   @IsBoolean()
   confidential?: boolean | null;
   @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 1024) entityId?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsUrl(URL_OPTIONS, urlMessage) acsUrl?:
-    | string
-    | null;
-  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() firstParty?: boolean | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUrl(URL_OPTIONS, urlMessage)
-  redirectUris?: string[] | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUrl(URL_OPTIONS, urlMessage)
-  postLogoutRedirectUris?: string[] | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUrl(URL_OPTIONS, urlMessage)
-  corsOrigins?: string[] | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @IsIn(GRANT_TYPES, { each: true, message: `each must be one of ${GRANT_TYPES.join(', ')}` })
-  grantTypes?: string[] | null;
 }
 
 @InputType({ description: 'Omitted fields stay as they are.' })
-export class UpdateApplicationInput {
+export class UpdateApplicationInput extends ApplicationSettingsInput {
   @Field(() => String, { nullable: true }) @IsOptional() @Length(1, 200) name?: string | null;
-  @Field(() => Boolean, { nullable: true }) @IsOptional() @IsBoolean() firstParty?: boolean | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUrl(URL_OPTIONS, urlMessage)
-  redirectUris?: string[] | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUrl(URL_OPTIONS, urlMessage)
-  postLogoutRedirectUris?: string[] | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @ArrayMaxSize(50)
-  @IsUrl(URL_OPTIONS, urlMessage)
-  corsOrigins?: string[] | null;
-  @Field(() => [String], { nullable: true })
-  @IsOptional()
-  @IsIn(GRANT_TYPES, { each: true, message: `each must be one of ${GRANT_TYPES.join(', ')}` })
-  grantTypes?: string[] | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsUrl(URL_OPTIONS, urlMessage) acsUrl?:
-    | string
-    | null;
 }
 
 @ObjectType('ApplicationSecretPayload', {

@@ -9,10 +9,10 @@ const required = process.env.PORTICO_TEST_REQUIRE_SERVICES === '1';
 const runId = process.env.PORTICO_TEST_RUN_ID ?? `${Date.now().toString(36)}_${process.pid}`;
 let databaseCounter = 0;
 
-function skipOrFail(context: Mocha.Context, problem: string): never {
+function skipOrFail(suite: Mocha.Context, problem: string): never {
   if (required) throw new Error(`required service missing: ${problem}`);
-  process.stdout.write(`      skipped "${context.test?.parent?.fullTitle() ?? ''}": ${problem}\n`);
-  context.skip();
+  process.stdout.write(`      skipped "${suite.test?.parent?.fullTitle() ?? ''}": ${problem}\n`);
+  suite.skip();
 }
 
 export function needsPostgres(context: Mocha.Context): void {
