@@ -6,7 +6,7 @@ import { ApiKeyType, CreateApiKeyInput, CreateApiKeyPayload } from './api-key.ty
 import { auditEntry, type GraphqlContext, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { GraphqlErrors } from './graphql.errors.js';
-import { isUuid } from './loaders.js';
+import { lockInTenant } from './loaders.js';
 import { apiKeyPermissions, type Permission, type Principal } from './principal.js';
 
 /**
@@ -61,12 +61,7 @@ export class ApiKeysResolver {
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphqlContext): Promise<ApiKey> {
     const { tenant } = principalOf(ctx);
     return this.deps.dataSource.transaction(async (manager) => {
-      const apiKey = isUuid(id)
-        ? await manager.findOne(ApiKey, {
-            where: { id, tenantId: tenant.id },
-            lock: { mode: 'pessimistic_write' },
-          })
-        : null;
+      const apiKey = await lockInTenant(manager, ApiKey, tenant.id, id);
       if (!apiKey) throw GraphqlErrors.apiKeyNotFound();
       apiKey.revokedAt ??= new Date();
       await manager.save(apiKey);

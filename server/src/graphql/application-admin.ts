@@ -5,7 +5,7 @@ import type { CreateApplicationInput, UpdateApplicationInput } from './applicati
 import { auditEntry, type GraphqlContext, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { ApplicationErrors } from './graphql.errors.js';
-import { isUuid } from './loaders.js';
+import { lockInTenant } from './loaders.js';
 
 type ListKey = 'redirectUris' | 'postLogoutRedirectUris' | 'corsOrigins' | 'grantTypes';
 const LIST_FIELDS: ListKey[] = ['redirectUris', 'postLogoutRedirectUris', 'corsOrigins', 'grantTypes'];
@@ -110,7 +110,7 @@ export class ApplicationAdmin {
   }
 
   private async find(manager: EntityManager, tenantId: string, id: string): Promise<Application> {
-    const app = isUuid(id) ? await manager.findOneBy(Application, { id, tenantId }) : null;
+    const app = await lockInTenant(manager, Application, tenantId, id);
     if (!app) throw ApplicationErrors.notFound();
     return app;
   }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { type EntityManager, In } from 'typeorm';
+import { type EntityManager, type EntityTarget, type FindOptionsWhere, In } from 'typeorm';
 import { Organization } from '../organizations/organization.entity.js';
 import { User } from '../users/user.entity.js';
 import { type KeysetPosition, sqlMicros, sqlTimestamp } from './relay.js';
@@ -131,4 +131,19 @@ function group<Row extends { key: string }, T>(
     byKey.set(row.key, list);
   }
   return keys.map((key) => byKey.get(key.toLowerCase()) ?? []);
+}
+
+/**
+ * The row of `entity` with this id in the principal's tenant, locked for update inside the caller's
+ * transaction; null for a malformed id or another tenant's row (they look the same to the caller).
+ */
+export function lockInTenant<T extends { id: string; tenantId: string }>(
+  manager: EntityManager,
+  entity: EntityTarget<T>,
+  tenantId: string,
+  id: string,
+): Promise<T | null> {
+  if (!isUuid(id)) return Promise.resolve(null);
+  const where = { id, tenantId } as FindOptionsWhere<T>;
+  return manager.findOne(entity, { where, lock: { mode: 'pessimistic_write' } });
 }

@@ -5,7 +5,7 @@ import { UsersErrors } from '../users/users.errors.js';
 import { auditEntry, type GraphqlContext, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { OrganizationErrors } from './graphql.errors.js';
-import { isUuid } from './loaders.js';
+import { isUuid, lockInTenant } from './loaders.js';
 import {
   type CreateOrganizationInput,
   isDomain,
@@ -171,12 +171,7 @@ export class OrganizationAdmin {
 
   private async lockOrganization(manager: EntityManager, ctx: GraphqlContext, id: string) {
     const { tenant } = principalOf(ctx);
-    const organization = isUuid(id)
-      ? await manager.findOne(Organization, {
-          where: { id, tenantId: tenant.id },
-          lock: { mode: 'pessimistic_write' },
-        })
-      : null;
+    const organization = await lockInTenant(manager, Organization, tenant.id, id);
     if (!organization) throw OrganizationErrors.notFound();
     return organization;
   }

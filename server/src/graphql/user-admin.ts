@@ -6,7 +6,7 @@ import { type UserChanges, updateUserFields } from '../users/users.service.js';
 import { auditEntry, type GraphqlContext, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { GraphqlErrors } from './graphql.errors.js';
-import { isUuid } from './loaders.js';
+import { isUuid, lockInTenant } from './loaders.js';
 import type { CreateUserInput } from './user.types.js';
 
 /**
@@ -80,12 +80,7 @@ export class UserAdmin {
 
   private async lockUser(manager: EntityManager, ctx: GraphqlContext, id: string): Promise<User> {
     const { tenant } = principalOf(ctx);
-    const user = isUuid(id)
-      ? await manager.findOne(User, {
-          where: { id, tenantId: tenant.id },
-          lock: { mode: 'pessimistic_write' },
-        })
-      : null;
+    const user = await lockInTenant(manager, User, tenant.id, id);
     if (!user) throw UsersErrors.userNotFound();
     return user;
   }
