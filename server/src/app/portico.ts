@@ -20,6 +20,7 @@ import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
 import { OutboxService } from '../jobs/outbox.service.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
+import { MessagingService } from '../messaging/messaging.service.js';
 import { oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
 import { ProviderCache } from '../oidc/provider-cache.js';
@@ -56,6 +57,7 @@ export class Portico {
   readonly kickstart: KickstartService;
   readonly secrets: SecretsService;
   readonly outbox: OutboxService;
+  readonly messaging: MessagingService;
   readonly signingKeys: SigningKeysService;
   readonly oidcModels: DatabaseOidcModelStore;
   readonly providers: ProviderCache;
@@ -80,6 +82,7 @@ export class Portico {
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
     this.outbox = new OutboxService(this.dataSource);
+    this.messaging = new MessagingService({ outbox: this.outbox, keyRing: this.keyRing });
     this.signingKeys = new SigningKeysService(this.keyRing);
     this.oidcModels = new DatabaseOidcModelStore(this.dataSource);
     this.csrf = new CsrfTokens(this.keyRing);
