@@ -4,10 +4,15 @@ import { ApiKeysService } from '../apikeys/apikeys.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { AuditLog } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
+import { CommonPasswordList } from '../credentials/common-passwords.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { IpThrottle } from '../credentials/ip-throttle.js';
+import { LockoutService } from '../credentials/lockout.service.js';
+import { NewPasswordPolicy } from '../credentials/new-password-policy.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
 import { PasswordLoginService } from '../credentials/password-login.service.js';
+import { PasswordResetService } from '../credentials/password-reset.service.js';
+import { PasswordlessLoginService } from '../credentials/passwordless-login.service.js';
 import { createDataSource } from '../db/data-source.js';
 import { migrationsApplied, runMigrations, withStartupLock } from '../db/migrator.js';
 import type { GraphqlDeps } from '../graphql/graphql.deps.js';
@@ -15,6 +20,7 @@ import { graphqlRoutes } from '../graphql/graphql.routes.js';
 import { Metrics } from '../http/metrics.js';
 import { CsrfTokens } from '../interactions/hosted-page.js';
 import { interactionRoutes } from '../interactions/interactions.routes.js';
+import { linkPageRoutes } from '../interactions/link-pages.routes.js';
 import { providerPages } from '../interactions/provider-pages.js';
 import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
@@ -34,6 +40,8 @@ import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { closeRedis, createRequestPathRedis, type PorticoRedis } from '../shared/redis.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
+import { ContactVerificationService } from '../users/contact-verification.service.js';
 import { UserSessionsService } from '../users/user-sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { ensureFirstRunSetup, type FirstRunCredentials } from './first-run.js';
@@ -65,7 +73,12 @@ export class Portico {
   readonly csrf: CsrfTokens;
   readonly registration: RegistrationService;
   readonly userSessions: UserSessionsService;
+  readonly lockouts = new LockoutService();
+  readonly passwordPolicy = new NewPasswordPolicy(new CommonPasswordList());
+  readonly tokens: OneTimeTokensService;
+  readonly contactVerification: ContactVerificationService;
   private passwordLoginService: PasswordLoginService | undefined;
+  private ipThrottleInstance: IpThrottle | undefined;
   private requestPathRedis: PorticoRedis | undefined;
 
   constructor(
@@ -86,10 +99,21 @@ export class Portico {
     this.signingKeys = new SigningKeysService(this.keyRing);
     this.oidcModels = new DatabaseOidcModelStore(this.dataSource);
     this.csrf = new CsrfTokens(this.keyRing);
+    this.tokens = new OneTimeTokensService(this.keyRing);
+    this.contactVerification = new ContactVerificationService({
+      dataSource: this.dataSource,
+      tokens: this.tokens,
+      messaging: this.messaging,
+      audit: this.audit,
+      publicUrl: config.publicUrl,
+    });
     this.registration = new RegistrationService({
       ...this.services(),
       dataSource: this.dataSource,
       hasher: this.passwordHasher,
+      passwordPolicy: this.passwordPolicy,
+      contactVerification: this.contactVerification,
+      messaging: this.messaging,
     });
     this.providers = new ProviderCache({
       loadTenant: (slug) => this.tenants.findBySlug(this.dataSource.manager, slug),
@@ -140,9 +164,67 @@ export class Portico {
       hasher: this.passwordHasher,
       logger: this.logger,
       audit: this.audit,
-      ipThrottle: new IpThrottle({ logger: this.logger, redis: this.requestRedis() }),
+      lockouts: this.lockouts,
+      ipThrottle: this.ipThrottle,
     });
     return this.passwordLoginService;
+  }
+
+  /** Per-IP failure counters shared by every login path (Redis when configured, else in-process). */
+  get ipThrottle(): IpThrottle {
+    this.ipThrottleInstance ??= new IpThrottle({ logger: this.logger, redis: this.requestRedis() });
+    return this.ipThrottleInstance;
+  }
+
+  /** The hosted pages' services, built on first use (one-shot CLI commands never need them). */
+  private interactionDeps() {
+    const {
+      dataSource,
+      users,
+      tokens,
+      messaging,
+      lockouts,
+      audit,
+      logger,
+      passwordPolicy,
+      contactVerification,
+    } = this;
+    const publicUrl = this.config.publicUrl;
+    const passwordless = new PasswordlessLoginService({
+      dataSource,
+      users,
+      tokens,
+      messaging,
+      lockouts,
+      ipThrottle: this.ipThrottle,
+      audit,
+      logger,
+      publicUrl,
+    });
+    const passwordReset = new PasswordResetService({
+      dataSource,
+      users,
+      credentials: this.credentials,
+      tokens,
+      messaging,
+      passwordPolicy,
+      lockouts,
+      userSessions: this.userSessions,
+      audit,
+      logger,
+      publicUrl,
+    });
+    return {
+      dataSource,
+      providers: this.providers,
+      passwordLogin: this.passwordLogin,
+      passwordless,
+      passwordReset,
+      passwordPolicy,
+      contactVerification,
+      registration: this.registration,
+      csrf: this.csrf,
+    };
   }
 
   /**
@@ -150,10 +232,11 @@ export class Portico {
    * endpoints, then the GraphQL API.
    */
   httpRouters() {
-    const { providers, passwordLogin, registration, csrf } = this;
+    const interactions = this.interactionDeps();
     return [
-      interactionRoutes({ providers, passwordLogin, registration, csrf }),
-      oidcRoutes(providers, this.config.publicUrl),
+      interactionRoutes(interactions),
+      linkPageRoutes(interactions),
+      oidcRoutes(this.providers, this.config.publicUrl),
       graphqlRoutes(this.graphqlDeps()),
     ];
   }

@@ -6,6 +6,7 @@ import { OutboxMessage } from '../jobs/outbox.entity.js';
 import { SigningKey } from '../oidc/signing-key.entity.js';
 import { Membership, MembershipRole, Organization, OrgDomain } from '../organizations/organization.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
+import { OneTimeToken } from '../tokens/one-time-token.entity.js';
 import { Role, UserRole } from '../users/role.entity.js';
 import { User } from '../users/user.entity.js';
 
@@ -25,4 +26,5 @@ export const ENTITIES = [
   AuditEvent,
   OutboxMessage,
   SigningKey,
+  OneTimeToken,
 ];

@@ -1,10 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { type AuditLog, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import type { NewPasswordPolicy } from '../credentials/new-password-policy.js';
 import type { PasswordHasher } from '../credentials/password-hasher.js';
 import { passwordHashPolicyOf } from '../credentials/password-policy.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
+import type { MessagingService } from '../messaging/messaging.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
+import type { ContactVerificationService } from '../users/contact-verification.service.js';
+import type { User } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 
 export interface RegistrationInput {
@@ -12,6 +16,7 @@ export interface RegistrationInput {
   password: string;
   givenName?: string | undefined;
   familyName?: string | undefined;
+  locale: string;
   ip: string | null;
   userAgent: string | null;
 }
@@ -20,14 +25,16 @@ export interface RegistrationOutcome {
   email: string;
   /** A problem with the input itself (shown on the form); never "this email is taken". */
   error?: ErrorMessageKey;
+  /** The new account (absent when the address already had one: the page must not tell). */
+  user?: User;
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Self-service sign-up. An address that already has an account gets the very same answer as a new one
- * (and, with the messaging issue, a mail to its owner instead), after the same hashing work, so the form
- * cannot be used to find out who has an account (ARCHITECTURE.md "Hosted pages"; SECURITY.md item 3).
+ * after the same hashing work, and its owner gets a mail saying someone tried (ARCHITECTURE.md "Hosted
+ * pages"; SECURITY.md item 3). A new account gets its verification mail in the same transaction.
  */
 export class RegistrationService {
   constructor(
@@ -35,6 +42,9 @@ export class RegistrationService {
       dataSource: DataSource;
       users: UsersService;
       hasher: PasswordHasher;
+      passwordPolicy: NewPasswordPolicy;
+      contactVerification: ContactVerificationService;
+      messaging: MessagingService;
       audit: AuditLog;
     },
   ) {}
@@ -43,17 +53,32 @@ export class RegistrationService {
     const email = input.email.trim();
     const settings = resolveTenantSettings(tenant.settings);
     if (!EMAIL_PATTERN.test(email) || email.length > 320) return { email, error: 'error.emailInvalid' };
-    if ([...input.password].length < settings.passwords.minLength)
-      return { email, error: 'error.passwordTooShort' };
+    const names = [input.givenName, input.familyName];
+    const problem = this.deps.passwordPolicy.check(input.password, settings, {
+      email,
+      names,
+      tenantName: tenant.name,
+    });
+    if (problem) return { email, error: problem };
+    const context = { tenant, locale: input.locale, ip: input.ip, userAgent: input.userAgent };
     return this.deps.dataSource.transaction(async (manager) => {
       const existing = await this.deps.users.findByEmail(manager, tenant.id, email);
-      const context = { tenantId: tenant.id, actor: SYSTEM_ACTOR, ip: input.ip, userAgent: input.userAgent };
+      const audit = { tenantId: tenant.id, actor: SYSTEM_ACTOR, ip: input.ip, userAgent: input.userAgent };
       if (existing) {
         await this.deps.hasher.hash(input.password, passwordHashPolicyOf(settings));
         await this.deps.audit.record(manager, {
-          ...context,
+          ...audit,
           action: 'registration.existing_email',
           target: { type: 'user', id: existing.id },
+        });
+        await this.deps.messaging.send(manager, {
+          tenant,
+          channel: 'email',
+          kind: 'registration_existing_account',
+          to: existing.email ?? email,
+          locale: input.locale,
+          userId: existing.id,
+          variables: { email },
         });
         return { email };
       }
@@ -66,12 +91,13 @@ export class RegistrationService {
         profile,
       });
       await this.deps.audit.record(manager, {
-        ...context,
+        ...audit,
         actor: { type: 'user', id: user.id },
         action: 'user.registered',
         target: { type: 'user', id: user.id },
       });
-      return { email };
+      await this.deps.contactVerification.sendEmailVerification(manager, context, user);
+      return { email, user };
     });
   }
 }

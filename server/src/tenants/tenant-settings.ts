@@ -33,6 +33,8 @@ export const tenantSettingsSchema = z.strictObject({
         .prefault({}),
       bcryptCost: z.number().int().min(10).max(16).default(12),
       minLength: z.number().int().min(8).max(64).default(8),
+      /** The minimum when a password may be the only factor (tenant MFA not required): NIST asks 15. */
+      singleFactorMinLength: z.number().int().min(8).max(64).default(15),
     })
     .prefault({}),
   lockout: z

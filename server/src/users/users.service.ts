@@ -27,6 +27,20 @@ export class UsersService {
     return manager.findOneBy(User, { tenantId, emailNormalized: normalizeEmail(email) });
   }
 
+  /**
+   * The account a login identifier names: an email when it has an "@", else a username, both folded by
+   * PostgreSQL's lower() exactly as the unique indexes fold them (so case variants find one account).
+   */
+  findByLoginIdentifier(manager: EntityManager, tenantId: string, identifier: string): Promise<User | null> {
+    const trimmed = identifier.trim();
+    if (trimmed === '') return Promise.resolve(null);
+    const column = trimmed.includes('@') ? 'u.email_normalized' : 'lower(u.username)';
+    return manager
+      .createQueryBuilder(User, 'u')
+      .where(`u.tenant_id = :tenantId AND ${column} = lower(:identifier)`, { tenantId, identifier: trimmed })
+      .getOne();
+  }
+
   async create(manager: EntityManager, tenant: Tenant, input: NewUser): Promise<User> {
     const email = input.email.trim();
     if (!EMAIL_PATTERN.test(email) || email.length > 320) throw UsersErrors.invalidEmail();

@@ -1,4 +1,15 @@
 /** The hosted pages' view layer: pure `(model) => string` renderers and the headers they need. */
+
+export {
+  type CodePageModel,
+  type ConfirmLinkPageModel,
+  codePage,
+  confirmLinkPage,
+  type LinkSentPageModel,
+  linkSentPage,
+  type NoticePageModel,
+  noticePage,
+} from './code-pages.js';
 export { type ConsentPageModel, consentPage } from './consent-page.js';
 export {
   createCspNonce,
@@ -25,6 +36,14 @@ export {
 } from './logout-pages.js';
 export type { FormPageContext, HiddenFields, PageBranding, PageContext } from './page-model.js';
 export { type PasswordPageModel, passwordPage } from './password-page.js';
+export {
+  type ForgotPasswordPageModel,
+  forgotPasswordPage,
+  type ResetPasswordPageModel,
+  resetPasswordPage,
+  type VerifyEmailFirstPageModel,
+  verifyEmailFirstPage,
+} from './recovery-pages.js';
 export {
   type RegistrationConsent,
   type RegistrationPageModel,

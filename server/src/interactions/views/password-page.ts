@@ -11,8 +11,18 @@ export interface PasswordPageModel extends FormPageContext {
   identifier: string;
   /** "Not you? Use another account": back to the identifier step. */
   changeIdentifierHref: string;
-  forgotPasswordHref?: string;
+  forgotPasswordHref?: string | undefined;
+  /** Passwordless alternatives the tenant enables: a second form posting `method` to this action. */
+  alternatives?: { action: string; methods: readonly PasswordlessChoice[] } | undefined;
 }
+
+export type PasswordlessChoice = 'email_otp' | 'sms_otp' | 'magic_link';
+
+const CHOICE_LABEL = {
+  email_otp: 'password.emailCode',
+  sms_otp: 'password.smsCode',
+  magic_link: 'password.magicLink',
+} as const;
 
 /**
  * The password step. The identifier is repeated in a read-only `autocomplete="username"` input (no
@@ -48,6 +58,23 @@ ${textField({
   const body = html`${pageHeading(t(locale, 'password.title'))}
 ${errorAlert(locale, model.error)}
 ${form}
+${alternativesForm(model)}
 ${model.forgotPasswordHref && html`<div class="portico-links"><p><a href="${model.forgotPasswordHref}">${t(locale, 'common.forgotPassword')}</a></p></div>`}`;
   return layout({ ...model, title: t(locale, 'password.title'), body });
+}
+
+/** "Or sign in without your password": its own form, so the password form's primary button stays first. */
+function alternativesForm(model: PasswordPageModel) {
+  const { alternatives, locale } = model;
+  if (!alternatives || alternatives.methods.length === 0) return false;
+  const buttons = alternatives.methods.map((method) =>
+    submitButton({
+      label: t(locale, CHOICE_LABEL[method]),
+      variant: 'secondary',
+      name: 'method',
+      value: method,
+    }),
+  );
+  return html`<p class="portico-divider">${t(locale, 'password.orUse')}</p>
+${postForm({ action: alternatives.action, csrfToken: model.csrfToken, content: html`<div class="portico-actions">${buttons}</div>` })}`;
 }

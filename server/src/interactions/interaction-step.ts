@@ -1,0 +1,137 @@
+import type { Request, Response } from 'express';
+import type Provider from 'oidc-provider';
+import type { InteractionResults } from 'oidc-provider';
+import type { DataSource } from 'typeorm';
+import type { NewPasswordPolicy } from '../credentials/new-password-policy.js';
+import type { PasswordLoginService } from '../credentials/password-login.service.js';
+import type { PasswordResetService } from '../credentials/password-reset.service.js';
+import type { PasswordlessLoginService } from '../credentials/passwordless-login.service.js';
+import type { ErrorMessageKey } from '../i18n/translate.js';
+import type { ProviderCache, TenantProvider } from '../oidc/provider-cache.js';
+import { TenantsErrors } from '../tenants/tenants.errors.js';
+import type { ContactVerificationService } from '../users/contact-verification.service.js';
+import { type CsrfTokens, pageContext } from './hosted-page.js';
+import type { RegistrationService } from './registration.service.js';
+import { errorPage } from './views/index.js';
+
+export interface InteractionDeps {
+  dataSource: DataSource;
+  providers: ProviderCache;
+  passwordLogin: PasswordLoginService;
+  passwordless: PasswordlessLoginService;
+  passwordReset: PasswordResetService;
+  passwordPolicy: NewPasswordPolicy;
+  contactVerification: ContactVerificationService;
+  registration: RegistrationService;
+  csrf: CsrfTokens;
+}
+
+export type Details = Awaited<ReturnType<Provider['interactionDetails']>>;
+
+/** One request inside an interaction: the tenant's provider, the interaction and the page basics. */
+export interface Step {
+  entry: TenantProvider;
+  details: Details;
+  req: Request;
+  res: Response;
+  /** `/t/T/interaction/UID`: every step's URL starts here. */
+  base: string;
+  /** The negotiated locale of this request (messages sent from this step use it). */
+  locale: string;
+}
+
+export type StepHandler = (step: Step, deps: InteractionDeps) => Promise<void>;
+
+/** Resolves the tenant and the interaction of the URL; POSTs must carry the interaction's CSRF token. */
+export function withStep(deps: InteractionDeps, handler: StepHandler, isPost = false) {
+  return async (req: Request, res: Response) => {
+    const slug = String(req.params.tenant);
+    const entry = await deps.providers.get(slug);
+    if (!entry) throw TenantsErrors.tenantNotFound(slug);
+    let details: Details;
+    try {
+      details = await entry.provider.interactionDetails(req, res);
+    } catch {
+      return renderError(entry, req, res, 'error.sessionExpired', 400);
+    }
+    if (details.uid !== req.params.uid) return renderError(entry, req, res, 'error.sessionExpired', 400);
+    const base = `/t/${slug}/interaction/${details.uid}`;
+    const locale = pageContext({
+      tenant: entry.tenant,
+      uiLocales: stringParam(details.params.ui_locales),
+      acceptLanguage: req.get('accept-language'),
+    }).context.locale;
+    const step = { entry, details, req, res, base, locale };
+    if (isPost && !deps.csrf.verify(entry.tenant.id, details.uid, req.body?._csrf)) {
+      return renderError(entry, req, res, 'error.formExpired', 403);
+    }
+    await handler(step, deps);
+  };
+}
+
+/** The identifier typed on the first step, kept server-side on the interaction. */
+export function interactionIdentifier(step: Step): string {
+  return typeof step.details.result?.identifier === 'string' ? step.details.result.identifier : '';
+}
+
+/** Keeps a value on the interaction (server-side) for the next steps. */
+export async function remember(step: Step, values: Record<string, unknown>): Promise<void> {
+  step.details.result = { ...step.details.result, ...values };
+  await step.details.save(Math.max(1, step.details.exp - Math.floor(Date.now() / 1000)));
+}
+
+/** Hands the result back to oidc-provider, which continues the authorization (a 303 to /auth/:uid). */
+export async function finish(step: Step, result: InteractionResults): Promise<void> {
+  const target = await step.entry.provider.interactionResult(step.req, step.res, result, {
+    mergeWithLastSubmission: false,
+  });
+  step.res.redirect(303, target);
+}
+
+/** A signed-in result for oidc-provider: the account, how it was proven, and when. */
+export function loginResult(accountId: string, amr: string[]): InteractionResults {
+  return { login: { accountId, amr, remember: true, ts: Math.floor(Date.now() / 1000) } };
+}
+
+type PageBody<T> = (context: T) => string;
+export type StepPageContext = ReturnType<typeof pageContext>['context'] & { csrfToken: string };
+
+export function render(step: Step, deps: InteractionDeps, body: PageBody<StepPageContext>, status = 200) {
+  const redirectUri = stringParam(step.details.params.redirect_uri);
+  const origins = redirectUri && URL.canParse(redirectUri) ? [new URL(redirectUri).origin] : [];
+  const page = pageContext(
+    {
+      tenant: step.entry.tenant,
+      uiLocales: stringParam(step.details.params.ui_locales),
+      acceptLanguage: step.req.get('accept-language'),
+    },
+    origins,
+  );
+  const csrfToken = deps.csrf.issue(step.entry.tenant.id, step.details.uid);
+  step.res
+    .status(status)
+    .set(page.headers)
+    .send(body({ ...page.context, csrfToken }));
+}
+
+export function renderError(
+  entry: TenantProvider,
+  req: Request,
+  res: Response,
+  message: ErrorMessageKey,
+  status: number,
+) {
+  const page = pageContext({ tenant: entry.tenant, acceptLanguage: req.get('accept-language') });
+  res
+    .status(status)
+    .set(page.headers)
+    .send(errorPage({ ...page.context, message, requestId: String(req.id) }));
+}
+
+export const stringParam = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+export const requestMeta = (step: Step) => ({
+  ip: step.req.ip ?? null,
+  userAgent: step.req.get('user-agent') ?? null,
+});
