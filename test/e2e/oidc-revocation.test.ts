@@ -79,7 +79,9 @@ describe('blocking a user revokes sessions and tokens, with back-channel logout'
     const tenant = await portico.tenants.getBySlug(portico.dataSource.manager, 'acme');
     const alice = await portico.users.findByEmail(portico.dataSource.manager, tenant.id, ALICE.email);
 
-    const revoked = await portico.userSessions.block(tenant, alice!.id, { type: 'admin', id: 'test' });
+    const { revoked } = await portico.userSessions.block(tenant, alice!.id, {
+      actor: { type: 'admin', id: 'test' },
+    });
     expect(revoked.deleted).to.be.greaterThan(0);
     expect(revoked.notified).to.equal(1);
 

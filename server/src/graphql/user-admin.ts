@@ -48,16 +48,18 @@ export class UserAdmin {
   /** Blocking also revokes the user's sessions, grants and tokens once the change is committed (SECURITY.md ★9). */
   async setStatus(ctx: GraphqlContext, id: string, status: UserStatus): Promise<User> {
     const { tenant } = principalOf(ctx);
-    const user = await this.transaction(async (manager) => {
+    if (status === 'blocked') {
+      if (!isUuid(id)) throw UsersErrors.userNotFound();
+      const { actor, ip, userAgent } = auditEntry(ctx, 'user.blocked');
+      return (await this.deps.userSessions.block(tenant, id, { actor, ip, userAgent })).user;
+    }
+    return this.transaction(async (manager) => {
       const locked = await this.lockUser(manager, ctx, id);
       locked.status = status;
       await manager.save(locked);
-      const action = status === 'blocked' ? 'user.blocked' : 'user.unblocked';
-      await this.deps.audit.record(manager, auditEntry(ctx, action, userTarget(locked.id)));
+      await this.deps.audit.record(manager, auditEntry(ctx, 'user.unblocked', userTarget(locked.id)));
       return locked;
     });
-    if (status === 'blocked') await this.deps.userSessions.revokeAll(tenant, user.id);
-    return user;
   }
 
   /**

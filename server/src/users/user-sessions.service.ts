@@ -15,6 +15,12 @@ interface BackchannelClient {
   backchannelLogout(sub: string, sid: string): Promise<void>;
 }
 
+export interface BlockContext {
+  actor: Actor;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
 export interface RevokedSessions {
   /** Sessions, grants, codes and tokens deleted. */
   deleted: number;
@@ -44,20 +50,35 @@ export class UserSessionsService {
     return { deleted, notified };
   }
 
-  async block(tenant: Tenant, userId: string, actor: Actor): Promise<RevokedSessions> {
-    await this.deps.dataSource.transaction(async (manager) => {
-      const user = await manager.findOneBy(User, { id: userId, tenantId: tenant.id });
-      if (!user) throw UsersErrors.userNotFound();
-      user.status = 'blocked';
-      await manager.save(user);
+  /**
+   * Blocks sign-in, then — once that is committed — revokes everything the user holds. The one path for
+   * every caller (GraphQL, CLI, tests), with the request's audit context.
+   */
+  async block(
+    tenant: Tenant,
+    userId: string,
+    context: BlockContext,
+  ): Promise<{ user: User; revoked: RevokedSessions }> {
+    const user = await this.deps.dataSource.transaction(async (manager) => {
+      const found = await manager
+        .createQueryBuilder(User, 'u')
+        .setLock('pessimistic_write')
+        .where('u.id = :userId AND u.tenantId = :tenantId', { userId, tenantId: tenant.id })
+        .getOne();
+      if (!found) throw UsersErrors.userNotFound();
+      found.status = 'blocked';
+      await manager.save(found);
       await this.deps.audit.record(manager, {
         tenantId: tenant.id,
-        actor,
+        actor: context.actor,
         action: 'user.blocked',
         target: { type: 'user', id: userId },
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
       });
+      return found;
     });
-    return this.revokeAll(tenant, userId);
+    return { user, revoked: await this.revokeAll(tenant, userId) };
   }
 
   private async backchannelLogout(tenant: Tenant, userId: string, sessions: SessionAuthorizations[]) {
