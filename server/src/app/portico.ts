@@ -79,6 +79,8 @@ export class Portico {
   readonly contactVerification: ContactVerificationService;
   private passwordLoginService: PasswordLoginService | undefined;
   private ipThrottleInstance: IpThrottle | undefined;
+  private passwordlessService: PasswordlessLoginService | undefined;
+  private passwordResetService: PasswordResetService | undefined;
   private requestPathRedis: PorticoRedis | undefined;
 
   constructor(
@@ -176,21 +178,10 @@ export class Portico {
     return this.ipThrottleInstance;
   }
 
-  /** The hosted pages' services, built on first use (one-shot CLI commands never need them). */
-  private interactionDeps() {
-    const {
-      dataSource,
-      users,
-      tokens,
-      messaging,
-      lockouts,
-      audit,
-      logger,
-      passwordPolicy,
-      contactVerification,
-    } = this;
-    const publicUrl = this.config.publicUrl;
-    const passwordless = new PasswordlessLoginService({
+  /** Email/SMS codes and magic links as a first factor. */
+  get passwordless(): PasswordlessLoginService {
+    const { dataSource, users, tokens, messaging, lockouts, audit, logger } = this;
+    this.passwordlessService ??= new PasswordlessLoginService({
       dataSource,
       users,
       tokens,
@@ -199,9 +190,15 @@ export class Portico {
       ipThrottle: this.ipThrottle,
       audit,
       logger,
-      publicUrl,
+      publicUrl: this.config.publicUrl,
     });
-    const passwordReset = new PasswordResetService({
+    return this.passwordlessService;
+  }
+
+  /** "Forgot password?" and the reset it leads to. */
+  get passwordReset(): PasswordResetService {
+    const { dataSource, users, tokens, messaging, lockouts, audit, logger, passwordPolicy } = this;
+    this.passwordResetService ??= new PasswordResetService({
       dataSource,
       users,
       credentials: this.credentials,
@@ -212,18 +209,23 @@ export class Portico {
       userSessions: this.userSessions,
       audit,
       logger,
-      publicUrl,
+      publicUrl: this.config.publicUrl,
     });
+    return this.passwordResetService;
+  }
+
+  private interactionDeps() {
+    const { dataSource, providers, passwordPolicy, contactVerification, registration, csrf } = this;
     return {
       dataSource,
-      providers: this.providers,
+      providers,
       passwordLogin: this.passwordLogin,
-      passwordless,
-      passwordReset,
+      passwordless: this.passwordless,
+      passwordReset: this.passwordReset,
       passwordPolicy,
       contactVerification,
-      registration: this.registration,
-      csrf: this.csrf,
+      registration,
+      csrf,
     };
   }
 
@@ -256,6 +258,7 @@ export class Portico {
       signingKeys,
       logger,
       applications: this.applications,
+      passwordReset: this.passwordReset,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }

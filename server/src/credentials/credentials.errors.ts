@@ -5,6 +5,7 @@ export const CredentialsErrorCodes = {
   invalidPasswordHashPolicy: 'invalid_password_hash_policy',
   passwordTooShort: 'password_too_short',
   invalidCredentials: 'invalid_credentials',
+  noEmailForReset: 'user_has_no_email',
 } as const;
 
 export type CredentialsErrorCode = (typeof CredentialsErrorCodes)[keyof typeof CredentialsErrorCodes];
@@ -33,4 +34,10 @@ export const CredentialsErrors = {
    */
   invalidCredentials: () =>
     new AppError(CredentialsErrorCodes.invalidCredentials, 401, 'The sign-in details are not correct.'),
+  noEmailForReset: () =>
+    new AppError(
+      CredentialsErrorCodes.noEmailForReset,
+      400,
+      'The user has no email address to send a reset link to.',
+    ),
 };

@@ -1,5 +1,5 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AuditLog } from '../audit/audit.service.js';
+import type { Actor, AuditLog } from '../audit/audit.service.js';
 import { minutesOf, tenantLink } from '../messaging/message-links.js';
 import type { MessagingService } from '../messaging/messaging.service.js';
 import { isAppError } from '../shared/errors.js';
@@ -10,6 +10,7 @@ import type { OneTimeTokensService } from '../tokens/one-time-tokens.service.js'
 import { User } from '../users/user.entity.js';
 import type { UserSessionsService } from '../users/user-sessions.service.js';
 import type { UsersService } from '../users/users.service.js';
+import { CredentialsErrors } from './credentials.errors.js';
 import type { CredentialsService } from './credentials.service.js';
 import type { LockoutService } from './lockout.service.js';
 import type { NewPasswordPolicy, NewPasswordProblem } from './new-password-policy.js';
@@ -55,27 +56,47 @@ export class PasswordResetService {
 
   /** Mails a reset link to the account's address, if the identifier names an active account. */
   async requestLink(request: ResetRequest): Promise<void> {
-    await this.quietly(request, async (manager, user) => {
-      if (!user.email) return;
-      const { token, expiresAt } = await this.deps.tokens.issueLink(manager, {
-        tenantId: request.tenant.id,
-        userId: user.id,
-        purpose: 'password_reset',
-        ttlSeconds: RESET_LINK_TTL_SECONDS,
-      });
-      const link = tenantLink(this.deps.publicUrl, request.tenant.slug, 'reset-password', { token });
-      await this.deps.messaging.send(manager, {
-        tenant: request.tenant,
-        channel: 'email',
-        kind: 'password_reset',
-        to: user.email,
-        locale: request.locale,
-        userId: user.id,
-        variables: { link, expiresInMinutes: minutesOf(RESET_LINK_TTL_SECONDS) },
-        expiresAt,
-      });
-      await this.audit(manager, request, user, 'password.reset_requested', { channel: 'email' });
+    await this.quietly(request, (manager, user) =>
+      this.mailLink(manager, request, user, { type: 'user', id: user.id }),
+    );
+  }
+
+  /**
+   * An administrator's "send a password reset" (admins never choose a user's password): the same mail,
+   * audited with the administrator as actor. Rate limits apply (a 429 error).
+   */
+  async sendLinkFor(request: Omit<ResetRequest, 'identifier'> & { user: User; actor: Actor }): Promise<void> {
+    if (!request.user.email) throw CredentialsErrors.noEmailForReset();
+    await this.deps.dataSource.transaction((manager) =>
+      this.mailLink(
+        manager,
+        { ...request, identifier: request.user.email ?? '' },
+        request.user,
+        request.actor,
+      ),
+    );
+  }
+
+  private async mailLink(manager: EntityManager, request: ResetRequest, user: User, actor: Actor) {
+    if (!user.email) return;
+    const { token, expiresAt } = await this.deps.tokens.issueLink(manager, {
+      tenantId: request.tenant.id,
+      userId: user.id,
+      purpose: 'password_reset',
+      ttlSeconds: RESET_LINK_TTL_SECONDS,
     });
+    const link = tenantLink(this.deps.publicUrl, request.tenant.slug, 'reset-password', { token });
+    await this.deps.messaging.send(manager, {
+      tenant: request.tenant,
+      channel: 'email',
+      kind: 'password_reset',
+      to: user.email,
+      locale: request.locale,
+      userId: user.id,
+      variables: { link, expiresInMinutes: minutesOf(RESET_LINK_TTL_SECONDS) },
+      expiresAt,
+    });
+    await this.audit(manager, request, user, 'password.reset_requested', { channel: 'email' }, actor);
   }
 
   /** Texts a reset code to the account's verified phone (recovery through a verified phone). */
@@ -221,10 +242,11 @@ export class PasswordResetService {
     user: User,
     action: string,
     data: Record<string, unknown>,
+    actor: Actor = { type: 'user', id: user.id },
   ) {
     return this.deps.audit.record(manager, {
       tenantId: request.tenant.id,
-      actor: { type: 'user', id: user.id },
+      actor,
       action,
       target: { type: 'user', id: user.id },
       ip: request.ip,

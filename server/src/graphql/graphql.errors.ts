@@ -89,3 +89,33 @@ export const ApplicationErrors = {
   noSecret: () =>
     new AppError('invalid_input', 400, 'Only confidential OIDC clients have a secret to rotate.'),
 };
+
+/** Errors of tenant role administration through the API. */
+export const RoleErrors = {
+  notFound: () => new AppError('not_found', 404, 'The tenant role was not found.'),
+  builtIn: (name: string) =>
+    new AppError(
+      'role_built_in',
+      400,
+      `"${name}" is a built-in role: it cannot be created, changed or deleted.`,
+      {
+        details: { fields: { name: 'is a built-in role' } },
+      },
+    ),
+  taken: () =>
+    new AppError('conflict', 409, 'A tenant role with this name already exists.', {
+      details: { fields: { name: 'is taken' } },
+    }),
+  unknownPermissions: (permissions: string[]) =>
+    new AppError('invalid_input', 400, `Unknown permissions: ${permissions.join(', ')}.`, {
+      details: { fields: { permissions: `unknown: ${permissions.join(', ')}` } },
+    }),
+  /** SECURITY.md item 32: delegated admins cannot grant more than they hold. */
+  escalation: (permissions: string[]) =>
+    new AppError(
+      'permission_escalation',
+      403,
+      `A principal cannot grant or take away permissions it does not hold: ${permissions.join(', ')}.`,
+      { details: { permissions } },
+    ),
+};

@@ -55,6 +55,26 @@ export class Loaders {
     return group(userIds, rows, (row) => row.name);
   });
 
+  /** Upstream identities linked to each user (connection and subject), oldest first. */
+  readonly identitiesOfUser = new DataLoader<string, LinkedIdentity[]>(async (userIds) => {
+    const rows = (await this.manager.query(
+      `SELECT i.user_id AS key, i.id, i.connection_id, c.type, c.name, i.subject, i.created_at, i.last_login_at
+       FROM identities i JOIN connections c ON c.tenant_id = i.tenant_id AND c.id = i.connection_id
+       WHERE i.tenant_id = $1 AND i.user_id = ANY($2::uuid[])
+       ORDER BY i.created_at, i.id`,
+      [this.tenantId, userIds.filter(isUuid)],
+    )) as IdentityRow[];
+    return group(userIds, rows, (row) => ({
+      id: row.id,
+      connectionId: row.connection_id,
+      connectionType: row.type,
+      connectionName: row.name,
+      subject: row.subject,
+      createdAt: new Date(row.created_at),
+      lastLoginAt: row.last_login_at === null ? null : new Date(row.last_login_at),
+    }));
+  });
+
   readonly organizationsOfUser = new DataLoader<string, Organization[]>(async (userIds) => {
     const rows = (await this.manager.query(
       `SELECT m.user_id AS key, o.id, o.tenant_id, o.slug, o.name, o.metadata, o.created_at, o.updated_at
@@ -146,4 +166,26 @@ export function lockInTenant<T extends { id: string; tenantId: string }>(
   if (!isUuid(id)) return Promise.resolve(null);
   const where = { id, tenantId } as FindOptionsWhere<T>;
   return manager.findOne(entity, { where, lock: { mode: 'pessimistic_write' } });
+}
+
+/** A user's link to an upstream account (social, OIDC or SAML connection). */
+export interface LinkedIdentity {
+  id: string;
+  connectionId: string;
+  connectionType: string;
+  connectionName: string;
+  subject: string;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+interface IdentityRow {
+  key: string;
+  id: string;
+  connection_id: string;
+  type: string;
+  name: string;
+  subject: string;
+  created_at: Date | string;
+  last_login_at: Date | string | null;
 }

@@ -61,21 +61,44 @@ export function apiKeyPermissions(tenant: Tenant, scopes: readonly string[]): Se
   return out;
 }
 
-/**
- * A user's permissions from the tenant roles held (ARCHITECTURE.md "Tenants, admins and sessions"):
- * every user has `self`; `admin` reads and writes the tenant, `viewer` reads it. In tenant `system`
- * the same roles administer the instance.
- */
-export function userPermissions(tenant: Tenant, roles: readonly string[]): Set<Permission> {
-  const out = new Set<Permission>(['self']);
+/** A tenant role as held by a user: built-in `admin` and `viewer`, or a custom role with permissions. */
+export interface HeldRole {
+  name: string;
+  permissions: readonly string[];
+}
+
+/** Built-in tenant roles: their permissions are fixed here, whatever their row says. */
+export const BUILT_IN_TENANT_ROLES = ['admin', 'viewer'] as const;
+
+/** What a custom role may carry: the tenant-scoped permissions (never `self`, never instance ones). */
+export const GRANTABLE_PERMISSIONS: readonly Permission[] = [...TENANT_ADMIN];
+
+/** The permissions one tenant role gives (ARCHITECTURE.md "Tenants, admins and sessions"). */
+export function rolePermissions(tenant: Tenant, role: HeldRole | string): Set<Permission> {
+  const name = typeof role === 'string' ? role : role.name;
   const instance = isInstance(tenant);
-  if (roles.includes('admin')) {
-    for (const p of TENANT_ADMIN) out.add(p);
+  if (name === 'admin') {
+    const out = new Set<Permission>(TENANT_ADMIN);
     if (instance) out.add('tenants:read').add('tenants:write');
-  } else if (roles.includes('viewer')) {
-    for (const p of TENANT_READ) out.add(p);
-    if (instance) out.add('tenants:read');
+    return out;
   }
+  if (name === 'viewer') {
+    const out = new Set<Permission>(TENANT_READ);
+    if (instance) out.add('tenants:read');
+    return out;
+  }
+  const custom = typeof role === 'string' ? [] : role.permissions;
+  return new Set(GRANTABLE_PERMISSIONS.filter((permission) => custom.includes(permission)));
+}
+
+/**
+ * A user's permissions from the tenant roles held: every user has `self`; `admin` reads and writes the
+ * tenant, `viewer` reads it, a custom role gives its listed permissions. In tenant `system` the built-in
+ * roles administer the instance.
+ */
+export function userPermissions(tenant: Tenant, roles: readonly (HeldRole | string)[]): Set<Permission> {
+  const out = new Set<Permission>(['self']);
+  for (const role of roles) for (const permission of rolePermissions(tenant, role)) out.add(permission);
   return out;
 }
 

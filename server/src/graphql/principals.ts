@@ -70,7 +70,7 @@ export class PrincipalResolver {
     const manager = this.deps.dataSource.manager;
     const user = await manager.findOneBy(User, { id: verified.payload.sub, tenantId: tenant.id });
     if (user?.status !== 'active') return undefined;
-    const roles = await this.deps.users.tenantRoleNames(manager, user.id);
+    const roles = await this.deps.users.tenantRoles(manager, user.id);
     return { kind: 'user', tenant, id: user.id, permissions: userPermissions(tenant, roles) };
   }
 }

@@ -10,6 +10,7 @@ import { MeResolver } from './me.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { OrganizationMutationsResolver } from './organization-mutations.resolver.js';
 import { OrganizationsResolver } from './organizations.resolver.js';
+import { RolesResolver } from './roles.resolver.js';
 import { SessionsResolver } from './sessions.resolver.js';
 import { TenantsResolver } from './tenants.resolver.js';
 import { UserMutationsResolver } from './user-mutations.resolver.js';
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   ApiKeysResolver,
   SessionsResolver,
   ApplicationsResolver,
+  RolesResolver,
 ] as const;
 
 /**

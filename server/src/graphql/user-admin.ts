@@ -1,9 +1,10 @@
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { AppError } from '../shared/errors.js';
+import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User, type UserStatus } from '../users/user.entity.js';
 import { UsersErrors } from '../users/users.errors.js';
 import { type UserChanges, updateUserFields } from '../users/users.service.js';
-import { auditEntry, type GraphqlContext, principalOf } from './context.js';
+import { auditEntry, type GraphqlContext, loadersOf, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { GraphqlErrors } from './graphql.errors.js';
 import { isUuid, lockInTenant } from './loaders.js';
@@ -14,7 +15,12 @@ import type { CreateUserInput } from './user.types.js';
  * audit event in one transaction, through the users domain; always within the principal's tenant.
  */
 export class UserAdmin {
-  constructor(private readonly deps: Pick<GraphqlDeps, 'dataSource' | 'users' | 'audit' | 'userSessions'>) {}
+  constructor(
+    private readonly deps: Pick<
+      GraphqlDeps,
+      'dataSource' | 'users' | 'audit' | 'userSessions' | 'passwordReset'
+    >,
+  ) {}
 
   async create(ctx: GraphqlContext, input: CreateUserInput): Promise<User> {
     const { tenant } = principalOf(ctx);
@@ -60,6 +66,25 @@ export class UserAdmin {
       await this.deps.audit.record(manager, auditEntry(ctx, 'user.unblocked', userTarget(locked.id)));
       return locked;
     });
+  }
+
+  /** The reset mail, in the tenant's default locale, audited with the principal as actor. */
+  async sendPasswordReset(ctx: GraphqlContext, id: string): Promise<User> {
+    const { tenant } = principalOf(ctx);
+    const user = await loadersOf(ctx).userById.load(id);
+    if (!user) throw UsersErrors.userNotFound();
+    if (user.status !== 'active') throw UsersErrors.userBlocked();
+    const { actor, ip, userAgent } = auditEntry(ctx, 'password.reset_requested');
+    const locale = resolveTenantSettings(tenant.settings).locales.default;
+    await this.deps.passwordReset.sendLinkFor({
+      tenant,
+      user,
+      actor,
+      ip: ip ?? null,
+      userAgent: userAgent ?? null,
+      locale,
+    });
+    return user;
   }
 
   /**

@@ -52,4 +52,13 @@ export class UserMutationsResolver {
   async deleteUser(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphqlContext): Promise<string> {
     return this.admin.delete(ctx, id);
   }
+
+  @Authorized<Permission>('users:write')
+  @Mutation(() => UserType, {
+    description:
+      'Mails the user a password reset link (admins never choose passwords). Rate-limited per user.',
+  })
+  async sendPasswordReset(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphqlContext): Promise<User> {
+    return this.admin.sendPasswordReset(ctx, id);
+  }
 }

@@ -112,3 +112,16 @@ export class UsersFilter {
   @Field(() => GraphQLISODateTime, { nullable: true }) createdAfter?: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) createdBefore?: Date;
 }
+
+@ObjectType('LinkedIdentity', {
+  description: 'A link from the user to an account at an upstream identity provider.',
+})
+export class LinkedIdentityType {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) connectionId!: string;
+  @Field(() => String, { description: 'social, oidc or saml' }) connectionType!: string;
+  @Field(() => String) connectionName!: string;
+  @Field(() => String, { description: 'The subject at the upstream provider.' }) subject!: string;
+  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => GraphQLISODateTime, { nullable: true }) lastLoginAt!: Date | null;
+}

@@ -6,11 +6,11 @@ import type { User } from '../users/user.entity.js';
 import { searchUsers } from '../users/user-search.js';
 import { type GraphqlContext, loadersOf, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
-import { isUuid } from './loaders.js';
+import { isUuid, type LinkedIdentity } from './loaders.js';
 import { OrganizationType } from './organization.types.js';
 import type { Permission } from './principal.js';
 import { type ConnectionOf, connectionOf, decodeAfter, microsOf, PageArgs, pageSizeOf } from './relay.js';
-import { UserConnection, UsersFilter, UserType } from './user.types.js';
+import { LinkedIdentityType, UserConnection, UsersFilter, UserType } from './user.types.js';
 
 const MAX_QUERY_LENGTH = 200;
 
@@ -72,5 +72,11 @@ export class UsersResolver {
   @FieldResolver(() => [OrganizationType], { description: 'Organizations the user is a member of, by name.' })
   async organizations(@Root() user: User, @Ctx() ctx: GraphqlContext): Promise<Organization[]> {
     return loadersOf(ctx).organizationsOfUser.load(user.id);
+  }
+
+  @Authorized<Permission>('users:read', 'self')
+  @FieldResolver(() => [LinkedIdentityType], { description: 'Upstream accounts linked to the user.' })
+  async identities(@Root() user: User, @Ctx() ctx: GraphqlContext): Promise<LinkedIdentity[]> {
+    return loadersOf(ctx).identitiesOfUser.load(user.id);
   }
 }

@@ -10,4 +10,5 @@ export const UsersErrors = {
       'The phone number must be in international E.164 form (+4915112345678).',
     ),
   userNotFound: () => new AppError('not_found', 404, 'The user was not found.'),
+  userBlocked: () => new AppError('user_blocked', 409, 'The user is blocked: unblock it first.'),
 };

@@ -83,6 +83,21 @@ export class UsersService {
     return roles;
   }
 
+  /** The tenant roles a user holds, with the permissions of custom ones. */
+  async tenantRoles(
+    manager: EntityManager,
+    userId: string,
+  ): Promise<{ name: string; permissions: string[] }[]> {
+    return manager
+      .createQueryBuilder(UserRole, 'ur')
+      .innerJoin(Role, 'r', 'r.id = ur.role_id')
+      .where("ur.user_id = :userId AND r.scope = 'tenant'", { userId })
+      .select('r.name', 'name')
+      .addSelect('r.permissions', 'permissions')
+      .orderBy('r.name')
+      .getRawMany<{ name: string; permissions: string[] }>();
+  }
+
   async tenantRoleNames(manager: EntityManager, userId: string): Promise<string[]> {
     const rows = await manager
       .createQueryBuilder(UserRole, 'ur')

@@ -126,6 +126,7 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
       'organization',
       'applications',
       'application',
+      'roles',
     ];
     await expectAllowed(named(...reads), token);
     await expectForbidden(

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import type { Portico } from '../../src/app/portico.js';
 import { Membership, Organization, OrgDomain } from '../../src/organizations/organization.entity.js';
 import { Tenant } from '../../src/tenants/tenant.entity.js';
+import { Role } from '../../src/users/role.entity.js';
 
 /** Makes rows of tenant `tenantId` for a mutation that acts on something other than a user. */
 export type Fixture = (
@@ -50,6 +51,16 @@ async function application(portico: Portico, manager: EntityManager, tenantId: s
   return app.id;
 }
 
+async function customRole(_portico: Portico, manager: EntityManager, tenantId: string, i: number) {
+  const role = manager.create(Role, {
+    tenantId,
+    scope: 'tenant',
+    name: `audited-role-${i}`,
+    permissions: [],
+  });
+  return (await manager.save(role)).id;
+}
+
 /** By mutation name: the id that the audit-trail test passes to it (a fresh user otherwise). */
 export const AUDITED_FIXTURES: Record<string, Fixture> = {
   revokeApiKey: async (portico, manager, tenantId, i) =>
@@ -74,4 +85,6 @@ export const AUDITED_FIXTURES: Record<string, Fixture> = {
   deleteApplication: application,
   removeOrganizationMember: member,
   setMemberRoles: member,
+  updateRole: customRole,
+  deleteRole: customRole,
 };

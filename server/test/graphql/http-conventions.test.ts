@@ -170,6 +170,9 @@ async function startProductionLikeApi(api: GraphqlServer) {
     revokeAll: async () => {
       throw new Error('connect ECONNREFUSED 10.0.0.7:5432 (internal detail)');
     },
+    block: async () => {
+      throw new Error('connect ECONNREFUSED 10.0.0.7:5432 (internal detail)');
+    },
   } as unknown as UserSessionsService;
   const router = graphqlRoutes({
     publicUrl: p.config.publicUrl,
@@ -183,6 +186,7 @@ async function startProductionLikeApi(api: GraphqlServer) {
     signingKeys: p.signingKeys,
     logger: p.logger,
     applications: p.applications,
+    passwordReset: p.passwordReset,
     tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({
