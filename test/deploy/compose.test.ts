@@ -23,7 +23,8 @@ interface ComposeFile {
 
 const composePath = path.join(repoRoot, 'docker-compose.yml');
 /** Compose resolves `<<` merge keys and anchors; so does this parse. */
-const readCompose = (text = readFileSync(composePath, 'utf8')) => YAML.parse(text, { merge: true }) as ComposeFile;
+const readCompose = (text = readFileSync(composePath, 'utf8')) =>
+  YAML.parse(text, { merge: true }) as ComposeFile;
 const porticoServices = ['migrate', 'serve', 'worker'] as const;
 
 /** The environment a Portico service runs with, its `/run/secrets/*` paths pointing at the host files. */
@@ -84,12 +85,16 @@ describe('docker-compose.yml', () => {
       expect(config.redisUrl, service).to.equal('redis://redis:6379');
       expect(config.smtpUrl, service).to.equal('smtp://mailpit:1025');
     }
-    expect(loadConfig(serviceEnvironment(compose, 'serve')).kickstartFile).to.equal('/etc/portico/kickstart.yaml');
+    expect(loadConfig(serviceEnvironment(compose, 'serve')).kickstartFile).to.equal(
+      '/etc/portico/kickstart.yaml',
+    );
   });
 
   it('catches an unknown variable and a missing required one in a changed copy', () => {
     const text = readFileSync(composePath, 'utf8');
-    const typo = readCompose(text.replace('    LOG_LEVEL: info\n', '    LOG_LEVEL: info\n    PORTICO_LOGLEVEL: debug\n'));
+    const typo = readCompose(
+      text.replace('    LOG_LEVEL: info\n', '    LOG_LEVEL: info\n    PORTICO_LOGLEVEL: debug\n'),
+    );
     expect(unknownVariables(composeVariables(typo))).to.include('PORTICO_LOGLEVEL (serve)');
     const withoutKey = readCompose(text.replace(/ {4}PORTICO_SECRET_KEY_FILE: .*\n/, ''));
     expect(() => loadConfig(serviceEnvironment(withoutKey, 'worker'))).to.throw(

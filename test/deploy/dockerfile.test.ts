@@ -53,7 +53,11 @@ describe('Dockerfile', () => {
     const user = all('USER', runtime).at(-1)?.args ?? '';
     expect(user).to.match(/^[1-9]\d*:[1-9]\d*$/);
     expect(all('HEALTHCHECK', runtime)[0]?.args).to.contain('/healthz');
-    expect(JSON.parse(all('ENTRYPOINT', runtime)[0]?.args ?? '[]')).to.deep.equal(['/usr/bin/tini', '--', 'portico']);
+    expect(JSON.parse(all('ENTRYPOINT', runtime)[0]?.args ?? '[]')).to.deep.equal([
+      '/usr/bin/tini',
+      '--',
+      'portico',
+    ]);
     expect(JSON.parse(all('CMD', runtime).at(-1)?.args ?? '[]')).to.deep.equal(['serve']);
     expect(all('ENV', runtime)[0]?.args).to.contain('PATH=/app/server/bin:$PATH');
   });
@@ -67,7 +71,10 @@ describe('Dockerfile', () => {
       const sources = copy.args.split(' ').slice(0, -1);
       for (const source of sources) {
         expect(existsSync(path.join(repoRoot, source)), source).to.equal(true);
-        expect(ignored.filter((pattern) => source === pattern || source.startsWith(`${pattern}/`)), source).to.deep.equal([]);
+        expect(
+          ignored.filter((pattern) => source === pattern || source.startsWith(`${pattern}/`)),
+          source,
+        ).to.deep.equal([]);
       }
     }
   });

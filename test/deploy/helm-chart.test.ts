@@ -143,11 +143,19 @@ describe('Helm chart charts/portico (read without helm)', () => {
         expect(text, file).to.contain(from);
         writeFileSync(full, text.replace(from, to));
       };
-      edit('templates/deployment_worker.yaml', '          env:\n', '          env:\n            - name: PORTICO_WORKER_THREADS\n              value: "4"\n');
+      edit(
+        'templates/deployment_worker.yaml',
+        '          env:\n',
+        '          env:\n            - name: PORTICO_WORKER_THREADS\n              value: "4"\n',
+      );
       edit('templates/configmap_portico.yaml', '  LOG_LEVEL:', '  LOG_LEVL: "info"\n  LOG_LEVEL:');
       edit('templates/_helpers.tpl', '- name: SMTP_URL', '- name: SMTP_URI');
       edit('templates/_helpers.tpl', 'key: REDIS_URL,', 'key: REDIS_URI,');
-      edit('ci/production-values.yaml', '{ name: LOG_LEVEL, value: warn }', '{ name: PORTICO_DEBUG, value: "1" }');
+      edit(
+        'ci/production-values.yaml',
+        '{ name: LOG_LEVEL, value: warn }',
+        '{ name: PORTICO_DEBUG, value: "1" }',
+      );
       const named = chartVariables(copy, ['ci/production-values.yaml']);
       const unknown = unknownVariables(named).map((u) => u.replace(/:\d+\)$/, ')'));
       expect(unknown).to.have.members([

@@ -51,7 +51,8 @@ export function envEntryNames(templates: Template[]): NamedVariable[] {
         const depth = itemIndent === undefined ? -1 : indentOf(itemIndent);
         for (const entry of blockBody(lines, index)) {
           const m = /^(\s*)- name:\s*["']?([^"'\s]+)/.exec(entry.line);
-          if (m && m[1]?.length === depth) found.push({ name: m[2] ?? '', where: `${file}:${entry.index + 1}` });
+          if (m && m[1]?.length === depth)
+            found.push({ name: m[2] ?? '', where: `${file}:${entry.index + 1}` });
         }
       }
       if (/\{\{-?\s*define\s+"[^"]*Env"/.test(line)) {
@@ -131,7 +132,10 @@ export function blockBalance(text: string): number {
 /** `extraEnv` names of a values file (values.yaml or ci/*.yaml). */
 export function extraEnvNames(valuesFile: string): NamedVariable[] {
   const values = YAML.parse(readFileSync(valuesFile, 'utf8')) as { extraEnv?: { name: string }[] } | null;
-  return (values?.extraEnv ?? []).map((e) => ({ name: e.name, where: `${path.basename(valuesFile)} extraEnv` }));
+  return (values?.extraEnv ?? []).map((e) => ({
+    name: e.name,
+    where: `${path.basename(valuesFile)} extraEnv`,
+  }));
 }
 
 /** Keys of values.yaml lacking a `# --` comment, unless every key beneath them has one (helm-docs). */
