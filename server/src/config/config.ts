@@ -85,6 +85,15 @@ const environmentSchema = z.object({
   PORTICO_OUTBOUND_ALLOWED_HOSTS: z.string().optional(),
 });
 
+/**
+ * Every environment variable the server reads, `NAME_FILE` forms included. Deployment files (compose,
+ * Helm chart, example.env) are checked against this list, so it must be derived, never hand-kept.
+ */
+export const CONFIG_VARIABLES: readonly string[] = [
+  ...Object.keys(environmentSchema.shape),
+  ...SECRET_VARIABLES.map((name) => `${name}_FILE`),
+];
+
 type Environment = Record<string, string | undefined>;
 
 export function loadConfig(env: Environment = process.env): Config {
