@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { Role, UserRole } from '../users/role.entity.js';
+import { Role } from '../users/role.entity.js';
 import { User } from '../users/user.entity.js';
 import { UsersErrors } from '../users/users.errors.js';
 import { auditEntry, type GraphqlContext, principalOf } from './context.js';
@@ -123,7 +123,7 @@ export class RoleAdmin {
   /** A custom tenant role of the principal's tenant; built-in ones are not found here (they are not editable). */
   private async lockRole(manager: EntityManager, ctx: GraphqlContext, id: string): Promise<Role> {
     const role = isUuid(id) ? await lockInTenant(manager, Role, principalOf(ctx).tenant.id, id) : null;
-    if (!role || role.scope !== 'tenant') throw RoleErrors.notFound();
+    if (role?.scope !== 'tenant') throw RoleErrors.notFound();
     if (isBuiltIn(role.name)) throw RoleErrors.builtIn(role.name);
     return role;
   }
