@@ -39,6 +39,7 @@ function packageOf(url, functionName) {
 const selfByFunction = new Map();
 const selfByPackage = new Map();
 const inclusivePortico = new Map();
+const inclusiveByPackage = new Map();
 let total = 0;
 let idle = 0;
 for (const file of files) {
@@ -64,16 +65,19 @@ for (const file of files) {
     const key = `${name} ${where} [${pkg}]`;
     selfByFunction.set(key, (selfByFunction.get(key) ?? 0) + ms);
     selfByPackage.set(pkg, (selfByPackage.get(pkg) ?? 0) + ms);
-    // Inclusive time of Portico functions: each sample counts once per distinct Portico frame above it.
+    // Inclusive times: each sample counts once per distinct package, and Portico function, above it.
     const seen = new Set();
+    const packages = new Set();
     for (let at = id; at !== undefined; at = parent.get(at)) {
       const frame = nodes.get(at).callFrame;
+      packages.add(packageOf(frame.url, frame.functionName));
       if (!frame.url.includes('/dist/server/src/')) continue;
       const label = `${frame.functionName || '(anonymous)'} ${path.basename(frame.url)}:${frame.lineNumber + 1}`;
       if (seen.has(label)) continue;
       seen.add(label);
       inclusivePortico.set(label, (inclusivePortico.get(label) ?? 0) + ms);
     }
+    for (const pkg of packages) inclusiveByPackage.set(pkg, (inclusiveByPackage.get(pkg) ?? 0) + ms);
   }
 }
 
@@ -86,5 +90,6 @@ const print = (title, map, limit) => {
 };
 out(`${files.length} profile(s): ${(total / 1000).toFixed(2)} s on CPU, ${(idle / 1000).toFixed(2)} s idle`);
 print('self time by package', selfByPackage, top);
+print('inclusive time by package (synchronous stacks only)', inclusiveByPackage, top);
 print('self time by function', selfByFunction, top);
 print('inclusive time of Portico functions', inclusivePortico, top);

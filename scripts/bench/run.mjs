@@ -73,7 +73,7 @@ let reference;
 try {
   const port = await freePort();
   const kickstart = writeKickstart(path.join(os.tmpdir(), `${databaseName}.yaml`), kickstartYaml());
-  const nodeOptions = options.cpuProfDir ? profileOptions(options.cpuProfDir) : undefined;
+  const nodeArgs = options.cpuProfDir ? profileArgs(options.cpuProfDir) : [];
   const serveEnv = porticoEnv({
     databaseUrl,
     redisUrl: options.redis,
@@ -82,16 +82,15 @@ try {
     webConcurrency: options.webConcurrency,
     logLevel: options.logLevel,
     kickstart,
-    nodeOptions,
   });
-  portico = (await startPortico(serveEnv)).child;
+  portico = (await startPortico(serveEnv, { nodeArgs })).child;
   while (processTree(portico.pid).length < options.webConcurrency + (options.webConcurrency > 1 ? 1 : 0)) {
     await sleep(50);
   }
   await sleep(1000); // every serve process listening
   log(`portico serve: ${options.webConcurrency} process(es), pids ${processTree(portico.pid).join(' ')}`);
   const referencePort = await freePort();
-  reference = await startReference(referencePort, nodeOptions);
+  reference = await startReference(referencePort, nodeArgs);
   const origin = `http://127.0.0.1:${port}`;
   const ctx = {
     origin,
@@ -148,9 +147,9 @@ log(
   `\nresults: ${path.relative(process.cwd(), jsonFile)}${options.keep ? `; database kept: ${databaseName}` : ''}`,
 );
 
-function profileOptions(dir) {
+function profileArgs(dir) {
   mkdirSync(dir, { recursive: true });
-  return `--cpu-prof --cpu-prof-dir=${dir}`;
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`];
 }
 
 function hashResult(r) {

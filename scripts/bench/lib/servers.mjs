@@ -78,7 +78,6 @@ export function porticoEnv({
   webConcurrency,
   logLevel,
   kickstart,
-  nodeOptions,
 }) {
   return {
     PATH: process.env.PATH ?? '',
@@ -94,7 +93,6 @@ export function porticoEnv({
     WEB_CONCURRENCY: String(webConcurrency),
     LOG_LEVEL: logLevel,
     ...(kickstart ? { PORTICO_KICKSTART: kickstart } : {}),
-    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
   };
 }
 const SECRET_KEY = randomBytes(32).toString('base64');
@@ -105,9 +103,9 @@ export function writeKickstart(file, yaml) {
 }
 
 /** Spawns `portico serve`; resolves once `/readyz` answers 200, with the milliseconds that took. */
-export async function startPortico(env, timeoutMs = 60_000) {
+export async function startPortico(env, { nodeArgs = [], timeoutMs = 60_000 } = {}) {
   const started = performance.now();
-  const child = new Child(process.execPath, [porticoBin, 'serve'], env);
+  const child = new Child(process.execPath, [...nodeArgs, porticoBin, 'serve'], env);
   const readyz = `http://127.0.0.1:${env.MANAGEMENT_PORT}/readyz`;
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -125,12 +123,11 @@ export async function startPortico(env, timeoutMs = 60_000) {
 }
 
 /** Spawns the bare oidc-provider (reference-server.mjs) on `port`. */
-export async function startReference(port, nodeOptions) {
+export async function startReference(port, nodeArgs = []) {
   const env = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_ENV: 'production' };
-  if (nodeOptions) env.NODE_OPTIONS = nodeOptions;
   const child = new Child(
     process.execPath,
-    [path.join(repoRoot, 'scripts/bench/reference-server.mjs'), String(port)],
+    [...nodeArgs, path.join(repoRoot, 'scripts/bench/reference-server.mjs'), String(port)],
     env,
   );
   const deadline = Date.now() + 15_000;
