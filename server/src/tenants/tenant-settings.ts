@@ -86,8 +86,27 @@ export type TenantSettings = z.output<typeof tenantSettingsSchema>;
 /** What a tenant row holds: any subset of the settings, nested objects partial. */
 export type TenantSettingsInput = z.input<typeof tenantSettingsSchema>;
 
-export const resolveTenantSettings = (stored: TenantSettingsInput): TenantSettings =>
-  tenantSettingsSchema.parse(stored);
+// Parsed settings per stored object: a tenant row loaded once (provider cache) is parsed once, not on
+// every hosted page and login (zod showed in login profiles). Rows are never mutated in place — updates
+// assign a new object (mergeTenantSettings) — so a cached result cannot go stale; it is frozen so that no
+// caller can change what another one reads.
+const resolved = new WeakMap<object, TenantSettings>();
+
+export function resolveTenantSettings(stored: TenantSettingsInput): TenantSettings {
+  const cached = resolved.get(stored);
+  if (cached !== undefined) return cached;
+  const settings = deepFreeze(tenantSettingsSchema.parse(stored));
+  if (typeof stored === 'object' && stored !== null) resolved.set(stored, settings);
+  return settings;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
 
 /** Deep-merges a declared subset onto what a tenant already holds (kickstart converge, GraphQL updates). */
 export function mergeTenantSettings(

@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+// Where a password login spends the server's CPU: one serve process, logins run one at a time, the
+// process's CPU seconds (/proc) read around each HTTP request of the flow and averaged per step.
+//   node scripts/bench/login-steps.mjs [logins=40] [--tenant bench] [--postgres postgres://…/postgres]
+//                                      [--cpu-prof <dir>]
+import os from 'node:os';
+import path from 'node:path';
+import { completeHostedPages } from '../../dist/test/support/oidc-flows.js';
+import { UserAgent } from '../../dist/test/support/user-agent.js';
+import { BENCH_CLIENT, BENCH_USER, kickstartYaml } from './lib/fixtures.mjs';
+import { tokenRequest } from './lib/flows.mjs';
+import { HttpClient } from './lib/load.mjs';
+import { cpuSecondsOf } from './lib/proc.mjs';
+import {
+  createDatabase,
+  dropDatabase,
+  freePort,
+  porticoEnv,
+  startPortico,
+  writeKickstart,
+} from './lib/servers.mjs';
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const logins = Number(argv.find((a, i) => /^\d+$/.test(a) && !argv[i - 1]?.startsWith('--')) ?? 40);
+const tenant = option('--tenant', 'bench');
+const admin = option('--postgres', 'postgres://postgres@127.0.0.1:5432/postgres');
+const name = `portico_bench_steps_${Date.now()}`;
+const databaseUrl = await createDatabase(admin, name);
+const port = await freePort();
+const env = porticoEnv({
+  databaseUrl,
+  redisUrl: 'redis://127.0.0.1:6379',
+  port,
+  managementPort: await freePort(),
+  webConcurrency: 1,
+  logLevel: 'warn',
+  kickstart: writeKickstart(path.join(os.tmpdir(), `${name}.yaml`), kickstartYaml()),
+});
+const profileDir = option('--cpu-prof');
+const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
+const { child } = await startPortico(env, { nodeArgs });
+const origin = `http://127.0.0.1:${port}`;
+const steps = new Map();
+try {
+  for (let i = 0; i < logins + 3; i += 1) {
+    const agent = new UserAgent();
+    const request = agent.request.bind(agent);
+    agent.request = async (url, init) => {
+      const before = cpuSecondsOf(child.pid);
+      const page = await request(url, init);
+      const step = `${init?.method ?? 'GET'} ${new URL(url).pathname.replace(/\/[A-Za-z0-9_-]{20,}/g, '/:id')}`;
+      if (i >= 3) steps.set(step, [...(steps.get(step) ?? []), cpuSecondsOf(child.pid) - before]);
+      return page;
+    };
+    const url = new URL(`${origin}/t/${tenant}/auth`);
+    url.search = new URLSearchParams({
+      client_id: BENCH_CLIENT.id,
+      response_type: 'code',
+      redirect_uri: BENCH_CLIENT.redirectUri,
+      scope: 'openid',
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    }).toString();
+    const final = await completeHostedPages(agent, await agent.navigate(url), BENCH_USER);
+    const client = new HttpClient(origin, 1);
+    const before = cpuSecondsOf(child.pid);
+    await tokenRequest(client, `/t/${tenant}`, BENCH_CLIENT, {
+      grant_type: 'authorization_code',
+      code: final.location.searchParams.get('code'),
+      redirect_uri: BENCH_CLIENT.redirectUri,
+      code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+    });
+    if (i >= 3)
+      steps.set('POST /token', [...(steps.get('POST /token') ?? []), cpuSecondsOf(child.pid) - before]);
+    client.close();
+  }
+} finally {
+  await child.stop();
+  await dropDatabase(admin, name);
+}
+let total = 0;
+for (const [step, values] of steps) {
+  const ms = (1000 * values.reduce((a, b) => a + b, 0)) / logins;
+  total += ms;
+  process.stdout.write(`${ms.toFixed(1).padStart(7)} ms  ${step}\n`);
+}
+process.stdout.write(`${total.toFixed(1).padStart(7)} ms  per login (${logins} logins, tenant ${tenant})\n`);
