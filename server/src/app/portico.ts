@@ -4,6 +4,7 @@ import { ApiKeysService } from '../apikeys/apikeys.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { AuditLog } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
+import { ConsentService } from '../consent/consent.service.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { IpThrottle } from '../credentials/ip-throttle.js';
 import { PasswordHasher } from '../credentials/password-hasher.js';
@@ -27,6 +28,7 @@ import { ProviderCache } from '../oidc/provider-cache.js';
 import { createTenantProvider } from '../oidc/provider-factory.js';
 import { ProviderInvalidation } from '../oidc/provider-invalidation.js';
 import { SigningKeysService } from '../oidc/signing-keys.service.js';
+import { ProfileFieldsService } from '../profiles/profile-fields.service.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import { loadKeyRing } from '../secrets/secret-key-file.js';
 import { SecretsService } from '../secrets/secrets.service.js';
@@ -65,6 +67,8 @@ export class Portico {
   readonly csrf: CsrfTokens;
   readonly registration: RegistrationService;
   readonly userSessions: UserSessionsService;
+  readonly consent: ConsentService;
+  readonly profileFields: ProfileFieldsService;
   private passwordLoginService: PasswordLoginService | undefined;
   private requestPathRedis: PorticoRedis | undefined;
 
@@ -79,6 +83,8 @@ export class Portico {
     this.users = new UsersService(this.credentials);
     this.apiKeys = new ApiKeysService(new ApiKeyHasher(this.keyRing));
     this.applications = new ApplicationsService(this.keyRing);
+    this.consent = new ConsentService(this.audit);
+    this.profileFields = new ProfileFieldsService(this.audit);
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
     this.outbox = new OutboxService(this.dataSource);
@@ -173,6 +179,8 @@ export class Portico {
       signingKeys,
       logger,
       applications: this.applications,
+      consent: this.consent,
+      profileFields: this.profileFields,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }
@@ -195,8 +203,8 @@ export class Portico {
   }
 
   private services() {
-    const { tenants, users, apiKeys, applications, audit } = this;
-    return { tenants, users, apiKeys, applications, audit };
+    const { tenants, users, apiKeys, applications, audit, consent, profileFields } = this;
+    return { tenants, users, apiKeys, applications, audit, consent, profileFields };
   }
 
   async connect(): Promise<void> {

@@ -14,7 +14,7 @@ import type { CreateUserInput } from './user.types.js';
  * audit event in one transaction, through the users domain; always within the principal's tenant.
  */
 export class UserAdmin {
-  constructor(private readonly deps: Pick<GraphqlDeps, 'dataSource' | 'users' | 'audit' | 'userSessions'>) {}
+  constructor(private readonly deps: Pick<GraphqlDeps, 'dataSource' | 'users' | 'audit' | 'userSessions' | 'consent'>) {}
 
   async create(ctx: GraphqlContext, input: CreateUserInput): Promise<User> {
     const { tenant } = principalOf(ctx);
@@ -61,7 +61,8 @@ export class UserAdmin {
   }
 
   /**
-   * Deletes the user (credentials, identities, memberships and tokens cascade; audit events stay).
+   * Deletes the user (credentials, identities, memberships and tokens cascade; audit events and
+   * consent receipts stay, the receipts scrubbed of ip and user agent in the same transaction).
    * Sessions are revoked first, while they can still be found, so relying parties hear of it.
    */
   async delete(ctx: GraphqlContext, id: string): Promise<string> {
@@ -73,6 +74,7 @@ export class UserAdmin {
     return this.transaction(async (manager) => {
       const user = await this.lockUser(manager, ctx, id);
       await manager.delete(User, { id: user.id, tenantId: tenant.id });
+      await this.deps.consent.scrubUser(manager, tenant.id, user.id);
       await this.deps.audit.record(manager, auditEntry(ctx, 'user.deleted', userTarget(user.id)));
       return user.id;
     });
