@@ -1,12 +1,12 @@
 import { type EntityManager, QueryFailedError } from 'typeorm';
-import type { Actor, AuditLog } from '../audit/audit.service.js';
+import type { Actor, AuditLog, ChangedBy } from '../audit/audit.service.js';
 import { isLocale } from '../i18n/locales.js';
 import {
+  CONSENT_SOURCES,
   type ConsentDecision,
   ConsentPolicy,
   ConsentRecord,
   type ConsentSource,
-  CONSENT_SOURCES,
   POLICY_KINDS,
   type PolicyKind,
 } from './consent.entity.js';
@@ -67,7 +67,7 @@ export class ConsentService {
     manager: EntityManager,
     tenantId: string,
     declared: PolicyDeclaration,
-    actor: Actor,
+    by: ChangedBy,
   ): Promise<ConsentPolicy> {
     assertPolicyDeclaration(declared);
     const previous = await this.latestVersion(manager, tenantId, declared.key, true);
@@ -89,7 +89,9 @@ export class ConsentService {
     }
     await this.audit.record(manager, {
       tenantId,
-      actor,
+      actor: by.actor,
+      ip: by.ip ?? null,
+      userAgent: by.userAgent ?? null,
       action: 'consent_policy.published',
       target: { type: 'consent_policy', id: policy.id },
       data: { key: policy.key, version: policy.version, required: policy.required, kind: policy.kind },
@@ -309,7 +311,8 @@ function isHttpUrl(value: string): boolean {
 
 function isUniqueViolation(error: unknown): boolean {
   return (
-    error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505'
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string } | undefined)?.code === '23505'
   );
 }
 

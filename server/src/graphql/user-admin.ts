@@ -14,7 +14,9 @@ import type { CreateUserInput } from './user.types.js';
  * audit event in one transaction, through the users domain; always within the principal's tenant.
  */
 export class UserAdmin {
-  constructor(private readonly deps: Pick<GraphqlDeps, 'dataSource' | 'users' | 'audit' | 'userSessions' | 'consent'>) {}
+  constructor(
+    private readonly deps: Pick<GraphqlDeps, 'dataSource' | 'users' | 'audit' | 'userSessions' | 'consent'>,
+  ) {}
 
   async create(ctx: GraphqlContext, input: CreateUserInput): Promise<User> {
     const { tenant } = principalOf(ctx);

@@ -64,15 +64,18 @@ function assertValidation(type: ProfileFieldType, validation: ProfileFieldValida
   if (unknown.length > 0)
     throw bad(`validation.${unknown[0]}`, `A ${type} field has no "${unknown[0]}" rule.`);
   if (type === 'string') assertStringRules(validation);
-  if (type === 'number') assertRange(validation, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
-  if (type === 'date') assertRange(validation, (v) => typeof v === 'string' && isIsoDate(v), 'a date (YYYY-MM-DD)');
+  if (type === 'number')
+    assertRange(validation, (v) => typeof v === 'number' && Number.isFinite(v), 'a number');
+  if (type === 'date')
+    assertRange(validation, (v) => typeof v === 'string' && isIsoDate(v), 'a date (YYYY-MM-DD)');
   if (type === 'number' && validation.integer !== undefined && typeof validation.integer !== 'boolean')
     throw bad('validation.integer', 'integer is true or false.');
   if (type === 'enum') assertOptions(validation);
 }
 
 function assertStringRules({ minLength, maxLength, pattern }: ProfileFieldValidation): void {
-  const isLength = (n: unknown) => Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_LENGTH_LIMIT;
+  const isLength = (n: unknown) =>
+    Number.isInteger(n) && (n as number) >= 0 && (n as number) <= MAX_LENGTH_LIMIT;
   if (minLength !== undefined && !isLength(minLength))
     throw bad('validation.minLength', `minLength is a whole number from 0 to ${MAX_LENGTH_LIMIT}.`);
   if (maxLength !== undefined && (!isLength(maxLength) || maxLength < 1))

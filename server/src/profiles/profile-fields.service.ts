@@ -1,6 +1,6 @@
 import { type EntityManager, QueryFailedError } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
-import type { Actor, AuditLog } from '../audit/audit.service.js';
+import type { Actor, AuditLog, ChangedBy } from '../audit/audit.service.js';
 import type { User } from '../users/user.entity.js';
 import { updateUserFields } from '../users/users.service.js';
 import { assertFieldDefinition, type ProfileFieldDefinition } from './profile-definitions.js';
@@ -26,7 +26,8 @@ export interface MissingContext {
   includeOptional?: boolean;
 }
 
-const byPosition = (a: ProfileField, b: ProfileField) => a.position - b.position || a.key.localeCompare(b.key);
+const byPosition = (a: ProfileField, b: ProfileField) =>
+  a.position - b.position || a.key.localeCompare(b.key);
 
 /**
  * Which of `fields` to ask for now (issue 5 "Progressive profiling"), in form order. A field scoped to
@@ -68,7 +69,9 @@ export function profileClaims(
   user: Pick<User, 'profile'>,
   fields: readonly ProfileField[],
 ): Record<string, unknown> | undefined {
-  const entries = fields.filter((f) => hasValue(user.profile, f.key)).map((f) => [f.key, user.profile[f.key]]);
+  const entries = fields
+    .filter((f) => hasValue(user.profile, f.key))
+    .map((f) => [f.key, user.profile[f.key]]);
   return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
@@ -88,14 +91,15 @@ export class ProfileFieldsService {
     manager: EntityManager,
     tenantId: string,
     definition: ProfileFieldDefinition,
-    actor: Actor,
+    by: ChangedBy,
   ): Promise<ProfileField> {
     assertFieldDefinition(definition);
     await this.assertApplication(manager, tenantId, definition.applicationId);
-    if (await this.findByKey(manager, tenantId, definition.key)) throw ProfilesErrors.keyTaken(definition.key);
+    if (await this.findByKey(manager, tenantId, definition.key))
+      throw ProfilesErrors.keyTaken(definition.key);
     const field = manager.create(ProfileField, { tenantId, ...normalized(definition) });
     await saveField(manager, field);
-    await this.audited(manager, field, 'profile_field.created', actor);
+    await this.audited(manager, field, 'profile_field.created', by);
     return field;
   }
 
@@ -104,7 +108,7 @@ export class ProfileFieldsService {
     manager: EntityManager,
     field: ProfileField,
     changes: Partial<ProfileFieldDefinition>,
-    actor: Actor,
+    by: ChangedBy,
   ): Promise<ProfileField> {
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const merged: ProfileFieldDefinition = { ...definitionOf(field), ...defined };
@@ -114,14 +118,14 @@ export class ProfileFieldsService {
       throw ProfilesErrors.keyTaken(merged.key);
     Object.assign(field, normalized(merged));
     await saveField(manager, field);
-    await this.audited(manager, field, 'profile_field.updated', actor);
+    await this.audited(manager, field, 'profile_field.updated', by);
     return field;
   }
 
   /** Deletes the definition; values already in users' profiles stay. */
-  async delete(manager: EntityManager, field: ProfileField, actor: Actor): Promise<void> {
+  async delete(manager: EntityManager, field: ProfileField, by: ChangedBy): Promise<void> {
     await manager.delete(ProfileField, { id: field.id, tenantId: field.tenantId });
-    await this.audited(manager, field, 'profile_field.deleted', actor);
+    await this.audited(manager, field, 'profile_field.deleted', by);
   }
 
   /** The fields to ask `user` for now (see `fieldsToAsk`). */
@@ -142,7 +146,12 @@ export class ProfileFieldsService {
     manager: EntityManager,
     user: User,
     input: Readonly<Record<string, unknown>>,
-    options: { actor?: Actor; required?: ReadonlySet<string>; ip?: string | null; userAgent?: string | null } = {},
+    options: {
+      actor?: Actor;
+      required?: ReadonlySet<string>;
+      ip?: string | null;
+      userAgent?: string | null;
+    } = {},
   ): Promise<string[]> {
     const fields = await this.list(manager, user.tenantId);
     const { values, errors } = validateProfileValues(fields, input, options.required);
@@ -150,7 +159,9 @@ export class ProfileFieldsService {
     if (Object.keys(values).length === 0) return [];
     const before = { ...user.profile };
     await updateUserFields(manager, user, { profile: values });
-    const changed = Object.keys(values).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]));
+    const changed = Object.keys(values).filter(
+      (k) => JSON.stringify(before[k]) !== JSON.stringify(values[k]),
+    );
     if (changed.length === 0) return [];
     await this.audit.record(manager, {
       tenantId: user.tenantId,
@@ -167,13 +178,16 @@ export class ProfileFieldsService {
   private async assertApplication(manager: EntityManager, tenantId: string, id: string | null | undefined) {
     if (id == null) return;
     const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id);
-    if (!uuid || !(await manager.existsBy(Application, { id, tenantId }))) throw ProfilesErrors.applicationNotFound();
+    if (!uuid || !(await manager.existsBy(Application, { id, tenantId })))
+      throw ProfilesErrors.applicationNotFound();
   }
 
-  private async audited(manager: EntityManager, field: ProfileField, action: string, actor: Actor) {
+  private async audited(manager: EntityManager, field: ProfileField, action: string, by: ChangedBy) {
     await this.audit.record(manager, {
       tenantId: field.tenantId,
-      actor,
+      actor: by.actor,
+      ip: by.ip ?? null,
+      userAgent: by.userAgent ?? null,
       action,
       target: { type: 'profile_field', id: field.id },
       data: { key: field.key, type: field.type, requiredAt: field.requiredAt },
@@ -188,7 +202,8 @@ function normalized(definition: ProfileFieldDefinition) {
     labels: definition.labels ?? {},
     validation: definition.validation ?? {},
     requiredAt: definition.requiredAt ?? null,
-    requiredAfterLogins: definition.requiredAt === 'after_logins' ? (definition.requiredAfterLogins ?? null) : null,
+    requiredAfterLogins:
+      definition.requiredAt === 'after_logins' ? (definition.requiredAfterLogins ?? null) : null,
     applicationId: definition.applicationId ?? null,
     position: definition.position ?? 0,
   };
@@ -203,7 +218,8 @@ async function saveField(manager: EntityManager, field: ProfileField): Promise<v
   try {
     await manager.save(field);
   } catch (error) {
-    const code = error instanceof QueryFailedError ? (error.driverError as { code?: string })?.code : undefined;
+    const code =
+      error instanceof QueryFailedError ? (error.driverError as { code?: string })?.code : undefined;
     if (code === '23505') throw ProfilesErrors.keyTaken(field.key);
     throw error;
   }
