@@ -40,7 +40,9 @@ export class ConsentProfilesConvergence {
       await this.named(`${path}.consentPolicies[${i}]`, () => this.policy(tenant, policy));
     }
     for (const [i, field] of (declared.profileFields ?? []).entries()) {
-      await this.named(`${path}.profileFields[${i}]`, () => this.field(tenant, field, `${path}.profileFields[${i}]`));
+      await this.named(`${path}.profileFields[${i}]`, () =>
+        this.field(tenant, field, `${path}.profileFields[${i}]`),
+      );
     }
   }
 
@@ -65,7 +67,8 @@ export class ConsentProfilesConvergence {
       ...rest,
       validation: validation as ProfileFieldValidation | undefined,
     };
-    if (application !== undefined) definition.applicationId = await this.applicationId(tenant, application, path);
+    if (application !== undefined)
+      definition.applicationId = await this.applicationId(tenant, application, path);
     const existing = await this.deps.profileFields.findByKey(this.manager, tenant.id, declared.key);
     if (!existing) {
       await this.deps.profileFields.create(this.manager, tenant.id, definition, KICKSTART);
@@ -96,7 +99,9 @@ export class ConsentProfilesConvergence {
     } catch (error) {
       if (!isAppError(error) || error.code !== 'invalid_input') throw error;
       const fields = Object.keys((error.details?.fields as Record<string, string> | undefined) ?? {});
-      throw KickstartErrors.invalid(this.file, [`${path}${fields[0] ? `.${fields[0]}` : ''}: ${error.message}`]);
+      throw KickstartErrors.invalid(this.file, [
+        `${path}${fields[0] ? `.${fields[0]}` : ''}: ${error.message}`,
+      ]);
     }
   }
 }
@@ -104,6 +109,7 @@ export class ConsentProfilesConvergence {
 /** Whether any declared (defined) field differs from the current value. */
 function differs(current: object, declared: object): boolean {
   return Object.entries(declared).some(
-    ([key, value]) => value !== undefined && !sameValue((current as Record<string, unknown>)[key] ?? null, value),
+    ([key, value]) =>
+      value !== undefined && !sameValue((current as Record<string, unknown>)[key] ?? null, value),
   );
 }

@@ -107,7 +107,9 @@ const localized = z
   .refine((texts) => Object.keys(texts).every(isLocale), 'keys are supported locales: en, de, fr, es, pt-BR');
 
 const consentPolicy = z.strictObject({
-  key: z.string().regex(POLICY_KEY_PATTERN, 'a policy key is lowercase letters, digits, dots, dashes, underscores'),
+  key: z
+    .string()
+    .regex(POLICY_KEY_PATTERN, 'a policy key is lowercase letters, digits, dots, dashes, underscores'),
   kind: z.enum(POLICY_KINDS),
   required: z.boolean().optional(),
   title: localized.optional(),
