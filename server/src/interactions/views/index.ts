@@ -1,6 +1,12 @@
 /** The hosted pages' view layer: pure `(model) => string` renderers and the headers they need. */
 export { type ConsentPageModel, consentPage } from './consent-page.js';
 export {
+  type ConsentPoliciesPageModel,
+  consentPoliciesPage,
+  type PolicyItem,
+  policyCheckboxes,
+} from './consent-policies-page.js';
+export {
   createCspNonce,
   formActionSource,
   type HostedPageCspOptions,
@@ -25,6 +31,8 @@ export {
 } from './logout-pages.js';
 export type { FormPageContext, HiddenFields, PageBranding, PageContext } from './page-model.js';
 export { type PasswordPageModel, passwordPage } from './password-page.js';
+export { type ProfileInput, profileInputs } from './profile-inputs.js';
+export { type ProfilePromptPageModel, profilePromptPage } from './profile-prompt-page.js';
 export {
   type RegistrationConsent,
   type RegistrationPageModel,
