@@ -112,6 +112,9 @@ export class ProfileFieldsService {
   ): Promise<ProfileField> {
     const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
     const merged: ProfileFieldDefinition = { ...definitionOf(field), ...defined };
+    // Leaving after_logins drops its count, unless the change names one (then it is refused).
+    if (merged.requiredAt !== 'after_logins' && changes.requiredAfterLogins === undefined)
+      merged.requiredAfterLogins = null;
     assertFieldDefinition(merged);
     await this.assertApplication(manager, field.tenantId, merged.applicationId);
     if (merged.key !== field.key && (await this.findByKey(manager, field.tenantId, merged.key)))
