@@ -16,6 +16,7 @@ import { graphqlRoutes } from '../graphql/graphql.routes.js';
 import { Metrics } from '../http/metrics.js';
 import { CsrfTokens } from '../interactions/hosted-page.js';
 import { interactionRoutes } from '../interactions/interactions.routes.js';
+import { LoginPromptsService } from '../interactions/login-prompts.service.js';
 import { providerPages } from '../interactions/provider-pages.js';
 import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
@@ -69,6 +70,7 @@ export class Portico {
   readonly userSessions: UserSessionsService;
   readonly consent: ConsentService;
   readonly profileFields: ProfileFieldsService;
+  readonly loginPrompts: LoginPromptsService;
   private passwordLoginService: PasswordLoginService | undefined;
   private requestPathRedis: PorticoRedis | undefined;
 
@@ -85,6 +87,11 @@ export class Portico {
     this.applications = new ApplicationsService(this.keyRing);
     this.consent = new ConsentService(this.audit);
     this.profileFields = new ProfileFieldsService(this.audit);
+    this.loginPrompts = new LoginPromptsService({
+      dataSource: this.dataSource,
+      consent: this.consent,
+      profileFields: this.profileFields,
+    });
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
     this.outbox = new OutboxService(this.dataSource);
