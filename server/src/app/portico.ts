@@ -4,6 +4,7 @@ import { ApiKeysService } from '../apikeys/apikeys.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
 import { AuditLog } from '../audit/audit.service.js';
 import type { Config } from '../config/config.js';
+import { ConsentService } from '../consent/consent.service.js';
 import { CommonPasswordList } from '../credentials/common-passwords.js';
 import { CredentialsService } from '../credentials/credentials.service.js';
 import { IpThrottle } from '../credentials/ip-throttle.js';
@@ -21,6 +22,7 @@ import { Metrics } from '../http/metrics.js';
 import { CsrfTokens } from '../interactions/hosted-page.js';
 import { interactionRoutes } from '../interactions/interactions.routes.js';
 import { linkPageRoutes } from '../interactions/link-pages.routes.js';
+import { LoginPromptsService } from '../interactions/login-prompts.service.js';
 import { providerPages } from '../interactions/provider-pages.js';
 import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
@@ -33,6 +35,7 @@ import { ProviderCache } from '../oidc/provider-cache.js';
 import { createTenantProvider } from '../oidc/provider-factory.js';
 import { ProviderInvalidation } from '../oidc/provider-invalidation.js';
 import { SigningKeysService } from '../oidc/signing-keys.service.js';
+import { ProfileFieldsService } from '../profiles/profile-fields.service.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import { loadKeyRing } from '../secrets/secret-key-file.js';
 import { SecretsService } from '../secrets/secrets.service.js';
@@ -77,6 +80,9 @@ export class Portico {
   readonly passwordPolicy = new NewPasswordPolicy(new CommonPasswordList());
   readonly tokens: OneTimeTokensService;
   readonly contactVerification: ContactVerificationService;
+  readonly consent: ConsentService;
+  readonly profileFields: ProfileFieldsService;
+  readonly loginPrompts: LoginPromptsService;
   private passwordLoginService: PasswordLoginService | undefined;
   private ipThrottleInstance: IpThrottle | undefined;
   private passwordlessService: PasswordlessLoginService | undefined;
@@ -94,6 +100,13 @@ export class Portico {
     this.users = new UsersService(this.credentials);
     this.apiKeys = new ApiKeysService(new ApiKeyHasher(this.keyRing));
     this.applications = new ApplicationsService(this.keyRing);
+    this.consent = new ConsentService(this.audit);
+    this.profileFields = new ProfileFieldsService(this.audit);
+    this.loginPrompts = new LoginPromptsService({
+      dataSource: this.dataSource,
+      consent: this.consent,
+      profileFields: this.profileFields,
+    });
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
     this.outbox = new OutboxService(this.dataSource);
@@ -259,6 +272,8 @@ export class Portico {
       logger,
       applications: this.applications,
       passwordReset: this.passwordReset,
+      consent: this.consent,
+      profileFields: this.profileFields,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }
@@ -281,8 +296,8 @@ export class Portico {
   }
 
   private services() {
-    const { tenants, users, apiKeys, applications, audit } = this;
-    return { tenants, users, apiKeys, applications, audit };
+    const { tenants, users, apiKeys, applications, audit, consent, profileFields } = this;
+    return { tenants, users, apiKeys, applications, audit, consent, profileFields };
   }
 
   async connect(): Promise<void> {

@@ -16,6 +16,13 @@ export interface AuditEntry {
   data?: Record<string, unknown>;
 }
 
+/** Who made a change and from where: what a domain service needs to audit it. */
+export interface ChangedBy {
+  actor: Actor;
+  ip?: string | null;
+  userAgent?: string | null;
+}
+
 export const SYSTEM_ACTOR: Actor = { type: 'system', id: null };
 
 /**

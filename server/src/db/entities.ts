@@ -1,10 +1,12 @@
 import { ApiKey } from '../apikeys/api-key.entity.js';
 import { Application } from '../applications/application.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
+import { ConsentPolicy, ConsentRecord } from '../consent/consent.entity.js';
 import { Credential } from '../credentials/credential.entity.js';
 import { OutboxMessage } from '../jobs/outbox.entity.js';
 import { SigningKey } from '../oidc/signing-key.entity.js';
 import { Membership, MembershipRole, Organization, OrgDomain } from '../organizations/organization.entity.js';
+import { ProfileField } from '../profiles/profile-field.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
 import { OneTimeToken } from '../tokens/one-time-token.entity.js';
 import { Role, UserRole } from '../users/role.entity.js';
@@ -27,4 +29,7 @@ export const ENTITIES = [
   OutboxMessage,
   SigningKey,
   OneTimeToken,
+  ConsentPolicy,
+  ConsentRecord,
+  ProfileField,
 ];

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { DataSource } from 'typeorm';
-import type { AuditEntry } from '../audit/audit.service.js';
+import type { AuditEntry, ChangedBy } from '../audit/audit.service.js';
 import type { Logger } from '../shared/logger.js';
 import { GraphqlErrors } from './graphql.errors.js';
 import { Loaders } from './loaders.js';
@@ -70,4 +70,9 @@ export function auditEntry(
     userAgent: ctx.request.userAgent,
     data,
   };
+}
+
+/** The principal and request of this context, as domain services audit a change. */
+export function changedBy(ctx: GraphqlContext): ChangedBy {
+  return { actor: actorOf(principalOf(ctx)), ip: ctx.request.ip, userAgent: ctx.request.userAgent };
 }

@@ -2,8 +2,10 @@ import type { DataSource } from 'typeorm';
 import type { ApiKeysService } from '../apikeys/apikeys.service.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { AuditLog } from '../audit/audit.service.js';
+import type { ConsentService } from '../consent/consent.service.js';
 import type { PasswordResetService } from '../credentials/password-reset.service.js';
 import type { SigningKeysService } from '../oidc/signing-keys.service.js';
+import type { ProfileFieldsService } from '../profiles/profile-fields.service.js';
 import type { Logger } from '../shared/logger.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
 import type { UserSessionsService } from '../users/user-sessions.service.js';
@@ -23,6 +25,8 @@ export interface GraphqlDeps {
   signingKeys: SigningKeysService;
   applications: ApplicationsService;
   passwordReset: PasswordResetService;
+  consent: ConsentService;
+  profileFields: ProfileFieldsService;
   /** After a tenant's applications changed: every replica rebuilds its OIDC provider. */
   tenantsChanged: (slugs: string[]) => Promise<void>;
   logger: Logger;

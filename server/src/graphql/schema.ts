@@ -5,11 +5,14 @@ import { ApiKeysResolver } from './api-keys.resolver.js';
 import { ApplicationsResolver } from './applications.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
 import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js';
+import { ConsentResolver } from './consent.resolver.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
+import { MyConsentsResolver } from './my-consents.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { OrganizationMutationsResolver } from './organization-mutations.resolver.js';
 import { OrganizationsResolver } from './organizations.resolver.js';
+import { ProfileFieldsResolver } from './profile-fields.resolver.js';
 import { RolesResolver } from './roles.resolver.js';
 import { SessionsResolver } from './sessions.resolver.js';
 import { TenantsResolver } from './tenants.resolver.js';
@@ -30,6 +33,9 @@ export const RESOLVERS = [
   SessionsResolver,
   ApplicationsResolver,
   RolesResolver,
+  ConsentResolver,
+  MyConsentsResolver,
+  ProfileFieldsResolver,
 ] as const;
 
 /**

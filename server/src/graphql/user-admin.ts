@@ -18,7 +18,7 @@ export class UserAdmin {
   constructor(
     private readonly deps: Pick<
       GraphqlDeps,
-      'dataSource' | 'users' | 'audit' | 'userSessions' | 'passwordReset'
+      'dataSource' | 'users' | 'audit' | 'userSessions' | 'passwordReset' | 'consent'
     >,
   ) {}
 
@@ -88,7 +88,8 @@ export class UserAdmin {
   }
 
   /**
-   * Deletes the user (credentials, identities, memberships and tokens cascade; audit events stay).
+   * Deletes the user (credentials, identities, memberships and tokens cascade; audit events and
+   * consent receipts stay, the receipts scrubbed of ip and user agent in the same transaction).
    * Sessions are revoked first, while they can still be found, so relying parties hear of it.
    */
   async delete(ctx: GraphqlContext, id: string): Promise<string> {
@@ -100,6 +101,7 @@ export class UserAdmin {
     return this.transaction(async (manager) => {
       const user = await this.lockUser(manager, ctx, id);
       await manager.delete(User, { id: user.id, tenantId: tenant.id });
+      await this.deps.consent.scrubUser(manager, tenant.id, user.id);
       await this.deps.audit.record(manager, auditEntry(ctx, 'user.deleted', userTarget(user.id)));
       return user.id;
     });

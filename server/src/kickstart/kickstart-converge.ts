@@ -3,7 +3,9 @@ import { ApiKey } from '../apikeys/api-key.entity.js';
 import type { ApiKeysService } from '../apikeys/apikeys.service.js';
 import { Application, type ApplicationConfig } from '../applications/application.entity.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
+import type { ConsentService } from '../consent/consent.service.js';
 import { Membership, MembershipRole, Organization, OrgDomain } from '../organizations/organization.entity.js';
+import type { ProfileFieldsService } from '../profiles/profile-fields.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { mergeTenantSettings } from '../tenants/tenant-settings.js';
@@ -16,6 +18,7 @@ import type {
   KickstartTenant,
   KickstartUser,
 } from './kickstart.schema.js';
+import { ConsentProfilesConvergence } from './kickstart-consent-profiles.js';
 import { assignDeclared, type KickstartReport, sameValue } from './kickstart-report.js';
 
 export interface ConvergeDeps {
@@ -23,6 +26,8 @@ export interface ConvergeDeps {
   users: UsersService;
   apiKeys: ApiKeysService;
   applications: ApplicationsService;
+  consent: ConsentService;
+  profileFields: ProfileFieldsService;
 }
 
 /**
@@ -55,6 +60,7 @@ export class TenantConvergence {
     }
     for (const key of declared.apiKeys ?? []) await this.apiKey(tenant, key);
     for (const app of declared.applications ?? []) await this.application(tenant, app);
+    await new ConsentProfilesConvergence(this.deps, manager, report, this.file).apply(tenant, declared, path);
     for (const user of declared.users ?? []) await this.user(tenant, user);
     for (const [i, org] of (declared.organizations ?? []).entries()) {
       await this.organization(tenant, org, `${path}.organizations[${i}]`);

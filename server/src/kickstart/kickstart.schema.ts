@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { API_KEY_PATTERN } from '../apikeys/api-key.js';
 import { API_KEY_SCOPES } from '../apikeys/apikeys.service.js';
+import { POLICY_KINDS } from '../consent/consent.entity.js';
+import { POLICY_KEY_PATTERN } from '../consent/consent.service.js';
+import { isLocale } from '../i18n/locales.js';
+import { PROFILE_KEY_PATTERN } from '../profiles/profile-definitions.js';
+import { PROFILE_FIELD_TYPES, PROFILE_REQUIREMENTS } from '../profiles/profile-field.entity.js';
 import { type TenantSettingsInput, tenantSettingsSchema } from '../tenants/tenant-settings.js';
 import { RESERVED_TENANT_SLUGS, TENANT_SLUG_PATTERN } from '../tenants/tenants.service.js';
 
@@ -96,6 +101,34 @@ const organization = z.strictObject({
   members: z.array(z.strictObject({ email, roles: z.array(roleName).optional() })).optional(),
 });
 
+/** Text per supported locale: `{ en: "Terms of service", de: "Nutzungsbedingungen" }`. */
+const localized = z
+  .record(z.string(), z.string().min(1).max(300))
+  .refine((texts) => Object.keys(texts).every(isLocale), 'keys are supported locales: en, de, fr, es, pt-BR');
+
+const consentPolicy = z.strictObject({
+  key: z
+    .string()
+    .regex(POLICY_KEY_PATTERN, 'a policy key is lowercase letters, digits, dots, dashes, underscores'),
+  kind: z.enum(POLICY_KINDS),
+  required: z.boolean().optional(),
+  title: localized.optional(),
+  url: httpUrl.optional(),
+});
+
+const profileField = z.strictObject({
+  key: z.string().regex(PROFILE_KEY_PATTERN, 'a field key is a letter then letters, digits or underscores'),
+  type: z.enum(PROFILE_FIELD_TYPES),
+  labels: localized.optional(),
+  /** Checked against the field type by the profiles domain (profile-definitions.ts). */
+  validation: z.record(z.string(), z.unknown()).optional(),
+  requiredAt: z.enum(PROFILE_REQUIREMENTS).nullable().optional(),
+  requiredAfterLogins: z.number().int().min(1).optional(),
+  /** clientId (OIDC) or entityId (SAML) of an application of the tenant. */
+  application: z.string().min(1).optional(),
+  position: z.number().int().min(0).max(10_000).optional(),
+});
+
 /**
  * Settings are validated against the full schema but kept as declared (without the defaults the
  * schema fills in), so a tenant row holds only what someone chose.
@@ -129,6 +162,8 @@ const tenant = z.strictObject({
   applications: z.array(z.discriminatedUnion('type', [oidcApplication, samlApplication])).optional(),
   users: z.array(user).optional(),
   organizations: z.array(organization).optional(),
+  consentPolicies: z.array(consentPolicy).optional(),
+  profileFields: z.array(profileField).optional(),
 });
 
 export const kickstartSchema = z.strictObject({

@@ -1,5 +1,7 @@
 import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { ProfileField } from '../profiles/profile-field.entity.js';
+import { profileClaims } from '../profiles/profile-fields.service.js';
 import { User } from '../users/user.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -21,6 +23,8 @@ export const CLAIMS_BY_SCOPE = {
     'locale',
     'zoneinfo',
     'updated_at',
+    // The tenant-defined profile fields' values, as one object by field key (README "GraphQL API").
+    'profile_fields',
   ],
   email: ['email', 'email_verified'],
   phone: ['phone_number', 'phone_number_verified'],
@@ -33,11 +37,11 @@ export function accountFinder(dataSource: DataSource, tenantId: string): FindAcc
     if (!UUID.test(sub)) return undefined;
     const user = await dataSource.manager.findOneBy(User, { id: sub, tenantId });
     if (user?.status !== 'active') return undefined;
-    return accountOf(user);
+    return accountOf(user, () => dataSource.manager.findBy(ProfileField, { tenantId }));
   };
 }
 
-function accountOf(user: User): Account {
+function accountOf(user: User, profileFields: () => Promise<ProfileField[]>): Account {
   return {
     accountId: user.id,
     async claims(): Promise<AccountClaims> {
@@ -65,6 +69,7 @@ function accountOf(user: User): Account {
             ? (p.address as AccountClaims['address'])
             : undefined,
         updated_at: Math.floor(user.updatedAt.getTime() / 1000),
+        profile_fields: profileClaims(user, await profileFields()),
       };
     },
   };

@@ -51,6 +51,16 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
   });
   after(async () => api?.close());
 
+  /** Issue 5: the self-service consent mutations of every user, and what tenant readers read. */
+  const SELF_CONSENT = ['grantMyConsent', 'withdrawMyConsent'];
+  const CONSENT_AND_PROFILE_READS = [
+    'consentPolicies',
+    'consentPolicyVersions',
+    'consentRecords',
+    'exportConsentRecords',
+    'profileFields',
+  ];
+
   let counter = 0;
   /** Runs one root operation with minimal arguments; returns its error codes. */
   async function run(operation: RootOperation, auth: string, id = bobId) {
@@ -96,8 +106,8 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
 
   it("a user's token without a tenant role reaches only me, updateMe, revokeMySessions and its own node", async () => {
     const token = await api.userToken('acme', USERS.bob);
-    await expectAllowed(named('me', 'updateMe'), token);
-    await expectForbidden(except('me', 'updateMe', 'revokeMySessions', 'node'), token);
+    await expectAllowed(named('me', 'updateMe', 'grantMyConsent', 'withdrawMyConsent'), token);
+    await expectForbidden(except('me', 'updateMe', 'revokeMySessions', 'node', ...SELF_CONSENT), token);
     const own = await api.gql<{ node: { id: string } | null }>(
       'query($id: ID!) { node(id: $id) { id } }',
       { id: bobId },
@@ -127,10 +137,11 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
       'applications',
       'application',
       'roles',
+      ...CONSENT_AND_PROFILE_READS,
     ];
     await expectAllowed(named(...reads), token);
     await expectForbidden(
-      except(...reads, 'node', 'updateMe', 'revokeMySessions', 'tenants', 'createTenant'),
+      except(...reads, 'node', 'updateMe', 'revokeMySessions', ...SELF_CONSENT, 'tenants', 'createTenant'),
       token,
     );
     await expectForbidden(named('tenants', 'createTenant'), token);

@@ -1,6 +1,8 @@
 import type { EntityManager } from 'typeorm';
 import type { Portico } from '../../src/app/portico.js';
+import { SYSTEM_ACTOR } from '../../src/audit/audit.service.js';
 import { Membership, Organization, OrgDomain } from '../../src/organizations/organization.entity.js';
+import { ProfileField } from '../../src/profiles/profile-field.entity.js';
 import { Tenant } from '../../src/tenants/tenant.entity.js';
 import { Role } from '../../src/users/role.entity.js';
 
@@ -87,4 +89,42 @@ export const AUDITED_FIXTURES: Record<string, Fixture> = {
   setMemberRoles: member,
   updateRole: customRole,
   deleteRole: customRole,
+  createProfileField: application,
+  updateProfileField: applicationAndProfileField,
+  deleteProfileField: applicationAndProfileField,
+  grantMyConsent: probePolicy,
+  withdrawMyConsent: probePolicy,
 };
+
+/** A profile field sharing its id with an application, so both ID arguments of the probe exist. */
+async function applicationAndProfileField(
+  portico: Portico,
+  manager: EntityManager,
+  tenantId: string,
+  i: number,
+) {
+  const id = await application(portico, manager, tenantId, i);
+  await manager.insert(ProfileField, {
+    id,
+    tenantId,
+    key: `audited_field_${i}`,
+    type: 'string',
+    labels: {},
+    validation: {},
+    position: i,
+  });
+  return id;
+}
+
+/** The policy "probe" that self-service consent probes (`key: "probe"`) decide on. */
+async function probePolicy(portico: Portico, manager: EntityManager, tenantId: string) {
+  const policy =
+    (await portico.consent.latestVersion(manager, tenantId, 'probe')) ??
+    (await portico.consent.publish(
+      manager,
+      tenantId,
+      { key: 'probe', kind: 'custom' },
+      { actor: SYSTEM_ACTOR },
+    ));
+  return policy.id;
+}

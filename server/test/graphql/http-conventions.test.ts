@@ -187,6 +187,8 @@ async function startProductionLikeApi(api: GraphqlServer) {
     logger: p.logger,
     applications: p.applications,
     passwordReset: p.passwordReset,
+    consent: p.consent,
+    profileFields: p.profileFields,
     tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({

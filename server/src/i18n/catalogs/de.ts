@@ -57,6 +57,29 @@ export const de: MessageCatalog = {
   'consent.scope.offline_access': 'Zugriff behalten, auch wenn Sie die App gerade nicht nutzen',
   'consent.otherScope': 'Weitere Berechtigung:',
 
+  'consentPolicies.title': 'Unsere Richtlinien',
+  'consentPolicies.intro':
+    'Bitte lesen Sie die folgenden Dokumente und stimmen Sie ihnen zu, um fortzufahren.',
+  'consentPolicies.submit': 'Zustimmen und fortfahren',
+  'profilePrompt.title': 'Profil vervollständigen',
+  'profilePrompt.intro': 'Bitte erzählen Sie uns etwas mehr über sich.',
+  'profilePrompt.submit': 'Speichern und fortfahren',
+  'profilePrompt.notNow': 'Jetzt nicht',
+  'profilePrompt.choose': 'Bitte wählen…',
+  'profile.error.required': 'Dieses Feld ist erforderlich.',
+  'profile.error.unknown_field': 'Dieses Feld ist unbekannt.',
+  'profile.error.invalid_type': 'Dieser Wert ist ungültig.',
+  'profile.error.too_short': 'Verwenden Sie mindestens {min} Zeichen.',
+  'profile.error.too_long': 'Verwenden Sie höchstens {max} Zeichen.',
+  'profile.error.pattern_mismatch': 'Dieser Wert hat nicht das erwartete Format.',
+  'profile.error.not_integer': 'Geben Sie eine ganze Zahl ein.',
+  'profile.error.too_small': 'Geben Sie {min} oder mehr ein.',
+  'profile.error.too_large': 'Geben Sie {max} oder weniger ein.',
+  'profile.error.invalid_date': 'Geben Sie ein gültiges Datum ein.',
+  'profile.error.too_early': 'Geben Sie ein Datum ab dem {min} ein.',
+  'profile.error.too_late': 'Geben Sie ein Datum bis zum {max} ein.',
+  'profile.error.not_an_option': 'Wählen Sie eine der Optionen.',
+
   'logout.title': 'Abmelden?',
   'logout.questionWithClient': 'Möchten Sie sich von {client} abmelden?',
   'logout.question': 'Möchten Sie sich abmelden?',
@@ -103,7 +126,7 @@ export const de: MessageCatalog = {
     'Falls ein Konto passt, haben wir einen 6-stelligen Code an dessen E-Mail-Adresse gesendet. Er läuft in 10 Minuten ab.',
   'code.smsSent':
     'Falls ein Konto mit bestätigter Telefonnummer passt, haben wir per SMS einen 6-stelligen Code gesendet. Er läuft in 10 Minuten ab.',
-  'code.label': 'Code',
+  'code.label': 'Bestätigungscode',
   'code.submit': 'Weiter',
   'code.otherMethod': 'Andere Methode verwenden',
   'linkSent.body':
@@ -139,6 +162,7 @@ export const de: MessageCatalog = {
   'error.resetLinkInvalid':
     'Dieser Link ist ungültig, abgelaufen oder wurde bereits verwendet. Fordern Sie einen neuen an.',
   'error.consentRequired': 'Stimmen Sie den erforderlichen Einwilligungen zu, um fortzufahren.',
+  'error.profileInvalid': 'Einige Ihrer Angaben müssen korrigiert werden.',
   'error.formExpired': 'Diese Seite ist abgelaufen. Bitte versuchen Sie es erneut.',
   'error.deviceCodeInvalid':
     'Dieser Code ist falsch oder abgelaufen. Überprüfen Sie ihn und versuchen Sie es erneut.',

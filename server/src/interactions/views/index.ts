@@ -12,6 +12,12 @@ export {
 } from './code-pages.js';
 export { type ConsentPageModel, consentPage } from './consent-page.js';
 export {
+  type ConsentPoliciesPageModel,
+  consentPoliciesPage,
+  type PolicyItem,
+  policyCheckboxes,
+} from './consent-policies-page.js';
+export {
   createCspNonce,
   formActionSource,
   type HostedPageCspOptions,
@@ -36,6 +42,8 @@ export {
 } from './logout-pages.js';
 export type { FormPageContext, HiddenFields, PageBranding, PageContext } from './page-model.js';
 export { type PasswordPageModel, passwordPage } from './password-page.js';
+export { type ProfileInput, profileInputs } from './profile-inputs.js';
+export { type ProfilePromptPageModel, profilePromptPage } from './profile-prompt-page.js';
 export {
   type ForgotPasswordPageModel,
   forgotPasswordPage,

@@ -3,6 +3,7 @@ import { checkboxField, errorAlert, pageHeading, postForm, submitButton, textFie
 import { type HtmlValue, html } from './html.js';
 import { layout } from './layout.js';
 import type { FormPageContext, PageContext } from './page-model.js';
+import { type ProfileInput, profileInputs } from './profile-inputs.js';
 
 /** One agreement the user is asked to accept (from the tenant's consent policies), already in the page locale. */
 export interface RegistrationConsent {
@@ -27,6 +28,8 @@ export interface RegistrationPageModel extends FormPageContext {
   /** Whether to ask for first and last name (optional fields). Default true. */
   askNames?: boolean;
   consents?: readonly RegistrationConsent[];
+  /** The tenant's sign-up profile fields (submitted as `profile.<key>`), after the name fields. */
+  profileFields?: readonly ProfileInput[];
   /** "Already have an account? Sign in". */
   signInHref?: string;
 }
@@ -60,6 +63,7 @@ ${textField({
   required: true,
 })}
 ${model.askNames !== false && nameFields(model)}
+${model.profileFields && profileInputs(locale, model.profileFields)}
 ${consentFieldset(model)}
 <div class="portico-actions">${submitButton({ label: t(locale, 'registration.submit'), variant: 'primary' })}</div>`,
   });

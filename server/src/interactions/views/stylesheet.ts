@@ -17,6 +17,8 @@ a{color:var(--portico-link);text-decoration:underline;text-underline-offset:.15e
 .portico-field label{display:block;font-weight:600;margin-bottom:.25rem}
 .portico-hint{display:block;color:var(--portico-muted-text);font-size:.875rem;margin-top:.25rem}
 input[type=text],input[type=email],input[type=password],input[type=tel]{width:100%;font:inherit;padding:.625rem .75rem;border:1px solid var(--portico-border);border-radius:.375rem;background:var(--portico-surface);color:var(--portico-text)}
+input[type=number],input[type=date],select{width:100%;font:inherit;padding:.625rem .75rem;border:1px solid var(--portico-border);border-radius:.375rem;background:var(--portico-surface);color:var(--portico-text)}
+.portico-field-error{display:block;color:var(--portico-error-text);font-size:.875rem;margin-top:.25rem}
 input[readonly]{background:var(--portico-background)}
 .portico-checkbox{display:flex;gap:.5rem;align-items:flex-start;margin:0 0 .75rem}
 .portico-checkbox input{margin-top:.3rem;width:1.1rem;height:1.1rem;flex:none}
@@ -28,7 +30,7 @@ button{font:inherit;font-weight:600;width:100%;padding:.7rem 1rem;border-radius:
 .portico-secondary{background:var(--portico-surface);color:var(--portico-text);border:2px solid var(--portico-border)}
 .portico-primary:hover{filter:brightness(.92)}
 .portico-secondary:hover{background:var(--portico-background)}
-a:focus-visible,button:focus-visible,input:focus-visible{outline:3px solid var(--portico-focus);outline-offset:2px}
+a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible{outline:3px solid var(--portico-focus);outline-offset:2px}
 .portico-alert{background:var(--portico-error-background);color:var(--portico-error-text);border-left:4px solid var(--portico-error-text);padding:.75rem 1rem;border-radius:.375rem;margin:0 0 1rem}
 .portico-alert:empty{display:none}
 .portico-divider{text-align:center;color:var(--portico-muted-text);margin:1.25rem 0}

@@ -1,0 +1,101 @@
+import type { DataSource } from 'typeorm';
+import type { ConsentPolicy } from '../consent/consent.entity.js';
+import type { ConsentService } from '../consent/consent.service.js';
+import type { MissingField, ProfileFieldsService } from '../profiles/profile-fields.service.js';
+import { type FieldError, validateProfileValues } from '../profiles/profile-values.js';
+import { isAppError } from '../shared/errors.js';
+import { User } from '../users/user.entity.js';
+
+/** What a login still has to ask before `interactionFinished`: consent first, then profile fields. */
+export interface LoginPrompts {
+  /** Required policies whose current version the user has not granted (consent-policies page). */
+  policies: ConsentPolicy[];
+  /** Profile fields to ask now (profile-prompt page); none required → the page offers "Not now". */
+  fields: MissingField[];
+}
+
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * The "consent + progressive profile prompts" step of the login interaction (ARCHITECTURE.md
+ * "Request flows"): what to ask, and what the two pages' forms submit. Hosted pages call it after the
+ * user is authenticated (and MFA is done), with users.login_count already counting this login.
+ */
+export class LoginPromptsService {
+  constructor(
+    private readonly deps: {
+      dataSource: DataSource;
+      consent: ConsentService;
+      profileFields: ProfileFieldsService;
+    },
+  ) {}
+
+  async whatToAsk(tenantId: string, userId: string, applicationId: string | null): Promise<LoginPrompts> {
+    const manager = this.deps.dataSource.manager;
+    const user = await manager.findOneByOrFail(User, { id: userId, tenantId });
+    const [policies, fields] = await Promise.all([
+      this.deps.consent.pendingFor(manager, tenantId, userId),
+      this.deps.profileFields.missingFor(manager, tenantId, {
+        user,
+        stage: 'login',
+        applicationId,
+        loginCount: user.loginCount,
+      }),
+    ]);
+    return { policies, fields };
+  }
+
+  /**
+   * The consent-policies form: one receipt (source `login`) per checked policy version. Returns
+   * `consent_required` with the keys still missing instead of throwing, so the page re-renders.
+   */
+  async acceptPolicies(
+    tenantId: string,
+    userId: string,
+    policyIds: readonly string[],
+    origin: RequestOrigin,
+  ): Promise<{ ok: true } | { ok: false; missing: string[] }> {
+    try {
+      await this.deps.dataSource.transaction((manager) =>
+        this.deps.consent.accept(manager, policyIds, { tenantId, userId, source: 'login', ...origin }),
+      );
+      return { ok: true };
+    } catch (error) {
+      if (isAppError(error) && error.code === 'consent_required')
+        return { ok: false, missing: (error.details?.keys as string[] | undefined) ?? [] };
+      throw error;
+    }
+  }
+
+  /**
+   * The profile-prompt form (`submitted` from `submittedProfileValues`): the asked fields that are
+   * required must be filled; valid values go to users.profile (audited). Field errors come back for
+   * the page (`profileInputsFor`); nothing is written then.
+   */
+  async saveProfile(
+    tenantId: string,
+    userId: string,
+    asked: readonly MissingField[],
+    submitted: Readonly<Record<string, string>>,
+    origin: RequestOrigin,
+  ): Promise<FieldError[]> {
+    const askedFields = asked.map((m) => m.field);
+    const input = Object.fromEntries(
+      askedFields.filter((f) => f.key in submitted).map((f) => [f.key, submitted[f.key]]),
+    );
+    const required = new Set(asked.filter((m) => m.required).map((m) => m.field.key));
+    const { errors } = validateProfileValues(askedFields, input, required);
+    if (errors.length > 0) return errors;
+    await this.deps.dataSource.transaction(async (manager) => {
+      const user = await manager.findOneOrFail(User, {
+        where: { id: userId, tenantId },
+        lock: { mode: 'pessimistic_write' },
+      });
+      await this.deps.profileFields.applyValues(manager, user, input, { required, ...origin });
+    });
+    return [];
+  }
+}
