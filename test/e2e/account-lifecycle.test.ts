@@ -65,7 +65,11 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
         accountSid: 'AC0123',
         secret: 'twilio-token',
       });
-      await manager.update(User, { tenantId: tenant.id, email: ALICE.email }, { phone: ALICE_PHONE, phoneVerified: true });
+      await manager.update(
+        User,
+        { tenantId: tenant.id, email: ALICE.email },
+        { phone: ALICE_PHONE, phoneVerified: true },
+      );
     });
     config = await server.discover('life', 'web', SECRET);
   });
@@ -129,7 +133,9 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
     expect(page.headers.get('referrer-policy')).to.equal('no-referrer');
     const done = await agent.submit(page.form('/verify-email'));
     expect(done.status, done.describe()).to.equal(200);
-    const user = await server.portico.dataSource.manager.findOneByOrFail(User, { email: 'newcomer@example.com' });
+    const user = await server.portico.dataSource.manager.findOneByOrFail(User, {
+      email: 'newcomer@example.com',
+    });
     expect(user.emailVerified).to.equal(true);
     const again = await agent.submit(page.form('/verify-email'));
     expect(again.status).to.equal(400);
@@ -154,7 +160,9 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
     const request = await codeRequest(config, REDIRECT);
     const base = (await agent.navigate(request.url)).url.pathname;
     const form = (await agent.navigate(new URL(`${base}/register`, server.publicUrl))).form('/register');
-    const refused = await agent.submit(form, { values: { email: 'common@example.com', password: 'passwordpassword' } });
+    const refused = await agent.submit(form, {
+      values: { email: 'common@example.com', password: 'passwordpassword' },
+    });
     expect(refused.status).to.equal(400);
     expect(refused.alertText()).to.equal('This password is too common. Choose a different one.');
     const passphrase = 'violet harbour lamps drift slowly over the granite quay at dusk!';
@@ -183,7 +191,9 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
     const link = linkIn(mail, 'reset-password');
     const resetPage = await other.navigate(link);
     expect(resetPage.headers.get('referrer-policy')).to.equal('no-referrer');
-    const weak = await other.submit(resetPage.form('/reset-password'), { values: { password: 'passwordpassword' } });
+    const weak = await other.submit(resetPage.form('/reset-password'), {
+      values: { password: 'passwordpassword' },
+    });
     expect(weak.alertText()).to.match(/too common/);
     const newPassword = 'a brand new and long passphrase';
     const done = await other.submit(weak.form('/reset-password'), { values: { password: newPassword } });
@@ -200,7 +210,9 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
 
     const oldAgent = new UserAgent();
     const oldPassword = await passwordStep(oldAgent, ALICE.email);
-    const wrong = await oldAgent.submit(oldPassword.page.form('/password'), { values: { password: ALICE.password } });
+    const wrong = await oldAgent.submit(oldPassword.page.form('/password'), {
+      values: { password: ALICE.password },
+    });
     expect(wrong.status).to.equal(400);
     expect(wrong.alertText()).to.match(/incorrect/);
     ALICE.password = newPassword;
@@ -212,7 +224,9 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
   it('a magic link signs in once, in the browser that asked for it, and not after it expired', async () => {
     const agent = new UserAgent();
     const { request, page } = await passwordStep(agent, ALICE.email);
-    const sent = await agent.submit(page.form('/passwordless'), { button: { name: 'method', value: 'magic_link' } });
+    const sent = await agent.submit(page.form('/passwordless'), {
+      button: { name: 'method', value: 'magic_link' },
+    });
     expect(sent.title()).to.match(/inbox/i);
     const link = linkIn(await mailTo(ALICE.email, /sign|link/i), 'interaction/');
     const confirm = await agent.navigate(link);
@@ -223,8 +237,13 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
     expect(reused.status).to.equal(400);
 
     const second = await passwordStep(agent, ALICE.email);
-    await agent.submit(second.page.form('/passwordless'), { button: { name: 'method', value: 'magic_link' } });
-    const stale = linkIn(await mailTo(ALICE.email, /sign|link/i), `interaction/${second.page.url.pathname.split('/')[4]}`);
+    await agent.submit(second.page.form('/passwordless'), {
+      button: { name: 'method', value: 'magic_link' },
+    });
+    const stale = linkIn(
+      await mailTo(ALICE.email, /sign|link/i),
+      `interaction/${second.page.url.pathname.split('/')[4]}`,
+    );
     await server.portico.dataSource.manager.query(
       `UPDATE one_time_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'magic_link' AND consumed_at IS NULL`,
     );
@@ -236,7 +255,9 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
     sink.clear();
     const agent = new UserAgent();
     const { request, page } = await passwordStep(agent, ALICE.email);
-    const codePage = await agent.submit(page.form('/passwordless'), { button: { name: 'method', value: 'email_otp' } });
+    const codePage = await agent.submit(page.form('/passwordless'), {
+      button: { name: 'method', value: 'email_otp' },
+    });
     const input = codePage.body.match(/<input[^>]*name="code"[^>]*>/)![0];
     expect(input).to.contain('autocomplete="one-time-code"');
     const code = codeIn((await mailTo(ALICE.email, /code/i)).text);
@@ -252,7 +273,9 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
   it('an SMS code signs in through the SMS worker and the provider API', async () => {
     const agent = new UserAgent();
     const { request, page } = await passwordStep(agent, ALICE.email);
-    const codePage = await agent.submit(page.form('/passwordless'), { button: { name: 'method', value: 'sms_otp' } });
+    const codePage = await agent.submit(page.form('/passwordless'), {
+      button: { name: 'method', value: 'sms_otp' },
+    });
     const message = await sms.waitForSms((s) => s.to === ALICE_PHONE, 20_000);
     expect(message.api).to.equal('twilio');
     const callback = await agent.submit(codePage.form('/code'), { values: { code: codeIn(message.body) } });
@@ -266,12 +289,21 @@ describe('account lifecycle: sign-up, verification, recovery, magic link, email 
     const { page } = await passwordStep(agent, ALICE.email);
     const forgot = await agent.navigate(new URL(page.body.match(/href="([^"]*\/forgot)"/)![1]!, page.url));
     const codePage = await agent.submit(forgot.form('/forgot'), { button: { name: 'method', value: 'sms' } });
-    const message = await sms.waitForSms((s) => s.to === ALICE_PHONE && sms.messages.indexOf(s) >= before, 20_000);
-    const reset = await agent.submit(codePage.form('/forgot/code'), { values: { code: codeIn(message.body) } });
+    const message = await sms.waitForSms(
+      (s) => s.to === ALICE_PHONE && sms.messages.indexOf(s) >= before,
+      20_000,
+    );
+    const reset = await agent.submit(codePage.form('/forgot/code'), {
+      values: { code: codeIn(message.body) },
+    });
     expect(reset.hasForm('/reset-password'), reset.describe()).to.equal(true);
-    const done = await agent.submit(reset.form('/reset-password'), { values: { password: 'phone recovered passphrase' } });
+    const done = await agent.submit(reset.form('/reset-password'), {
+      values: { password: 'phone recovered passphrase' },
+    });
     expect(done.title()).to.match(/password changed/i);
-    const tokens = await server.portico.dataSource.manager.countBy(OneTimeToken, { purpose: 'password_reset' });
+    const tokens = await server.portico.dataSource.manager.countBy(OneTimeToken, {
+      purpose: 'password_reset',
+    });
     expect(tokens).to.be.greaterThan(0);
   });
 });
