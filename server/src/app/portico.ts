@@ -129,6 +129,8 @@ export class Portico {
       passwordPolicy: this.passwordPolicy,
       contactVerification: this.contactVerification,
       messaging: this.messaging,
+      consent: this.consent,
+      profileFields: this.profileFields,
     });
     this.providers = new ProviderCache({
       loadTenant: (slug) => this.tenants.findBySlug(this.dataSource.manager, slug),
@@ -238,6 +240,7 @@ export class Portico {
       passwordPolicy,
       contactVerification,
       registration,
+      loginPrompts: this.loginPrompts,
       csrf,
     };
   }

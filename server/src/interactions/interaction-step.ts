@@ -11,6 +11,7 @@ import type { ProviderCache, TenantProvider } from '../oidc/provider-cache.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
 import type { ContactVerificationService } from '../users/contact-verification.service.js';
 import { type CsrfTokens, pageContext } from './hosted-page.js';
+import type { LoginPromptsService } from './login-prompts.service.js';
 import type { RegistrationService } from './registration.service.js';
 import { errorPage } from './views/index.js';
 
@@ -23,6 +24,7 @@ export interface InteractionDeps {
   passwordPolicy: NewPasswordPolicy;
   contactVerification: ContactVerificationService;
   registration: RegistrationService;
+  loginPrompts: LoginPromptsService;
   csrf: CsrfTokens;
 }
 
@@ -86,11 +88,6 @@ export async function finish(step: Step, result: InteractionResults): Promise<vo
     mergeWithLastSubmission: false,
   });
   step.res.redirect(303, target);
-}
-
-/** A signed-in result for oidc-provider: the account, how it was proven, and when. */
-export function loginResult(accountId: string, amr: string[]): InteractionResults {
-  return { login: { accountId, amr, remember: true, ts: Math.floor(Date.now() / 1000) } };
 }
 
 type PageBody<T> = (context: T) => string;

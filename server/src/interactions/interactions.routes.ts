@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { parseBodies } from '../http/app.js';
+import { submitPolicies, submitProfile } from './after-login.steps.js';
 import { type InteractionDeps, withStep } from './interaction-step.js';
 import {
   resendVerification,
@@ -41,6 +42,8 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   post('/forgot/code', submitResetCode);
   get('/register', (step) => showRegistration(deps, step));
   post('/register', submitRegistration);
+  post('/policies', submitPolicies);
+  post('/profile', submitProfile);
   post('/consent', submitConsent);
   return router;
 }

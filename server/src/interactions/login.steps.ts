@@ -2,11 +2,11 @@ import type { ErrorMessageKey } from '../i18n/translate.js';
 import { AppError } from '../shared/errors.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User } from '../users/user.entity.js';
+import { completeAuthentication } from './after-login.steps.js';
 import {
   finish,
   type InteractionDeps,
   interactionIdentifier,
-  loginResult,
   remember,
   render,
   renderError,
@@ -94,7 +94,7 @@ export async function submitPassword(step: Step, deps: InteractionDeps): Promise
       verifyEmailFirstPage({ ...ctx, resendAction: `${step.base}/verify-email` }),
     );
   }
-  return finish(step, loginResult(result.user.id, ['pwd']));
+  return completeAuthentication(step, deps, result.user.id, ['pwd']);
 }
 
 /** `registration.requireVerifiedEmail`: the password was right, but the address is not proven yet. */

@@ -1,9 +1,8 @@
 import type { PasswordlessMethod } from '../credentials/passwordless-login.service.js';
+import { completeAuthentication } from './after-login.steps.js';
 import {
-  finish,
   type InteractionDeps,
   interactionIdentifier,
-  loginResult,
   remember,
   render,
   renderError,
@@ -72,7 +71,7 @@ export async function submitCode(step: Step, deps: InteractionDeps): Promise<voi
     ...requestMeta(step),
   });
   if (!result.ok) return showCode(step, deps, method, true);
-  return finish(step, loginResult(result.user.id, result.amr));
+  return completeAuthentication(step, deps, result.user.id, result.amr);
 }
 
 /** GET of the mailed magic link: a page with one button, so link scanners spend nothing. */
@@ -92,5 +91,5 @@ export async function submitMagicLink(step: Step, deps: InteractionDeps): Promis
     ...requestMeta(step),
   });
   if (!result.ok) return renderError(step.entry, step.req, step.res, 'error.linkInvalid', 400);
-  return finish(step, loginResult(result.user.id, result.amr));
+  return completeAuthentication(step, deps, result.user.id, result.amr);
 }

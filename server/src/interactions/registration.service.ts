@@ -1,10 +1,14 @@
 import type { DataSource } from 'typeorm';
 import { type AuditLog, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import type { ConsentPolicy } from '../consent/consent.entity.js';
+import type { ConsentService } from '../consent/consent.service.js';
 import type { NewPasswordPolicy } from '../credentials/new-password-policy.js';
 import type { PasswordHasher } from '../credentials/password-hasher.js';
 import { passwordHashPolicyOf } from '../credentials/password-policy.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
 import type { MessagingService } from '../messaging/messaging.service.js';
+import type { MissingField, ProfileFieldsService } from '../profiles/profile-fields.service.js';
+import { type FieldError, validateProfileValues } from '../profiles/profile-values.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { ContactVerificationService } from '../users/contact-verification.service.js';
@@ -19,6 +23,10 @@ export interface RegistrationInput {
   locale: string;
   ip: string | null;
   userAgent: string | null;
+  /** Checked policy versions of the form's agreements. */
+  policyIds?: readonly string[];
+  /** The form's sign-up profile fields (`profile.<key>`), by key. */
+  profile?: Readonly<Record<string, string>>;
 }
 
 export interface RegistrationOutcome {
@@ -27,6 +35,8 @@ export interface RegistrationOutcome {
   error?: ErrorMessageKey;
   /** The new account (absent when the address already had one: the page must not tell). */
   user?: User;
+  /** Field errors of the sign-up profile fields (with `error.profileInvalid`). */
+  fieldErrors?: FieldError[];
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -45,9 +55,21 @@ export class RegistrationService {
       passwordPolicy: NewPasswordPolicy;
       contactVerification: ContactVerificationService;
       messaging: MessagingService;
+      consent: ConsentService;
+      profileFields: ProfileFieldsService;
       audit: AuditLog;
     },
   ) {}
+
+  /** What the form asks besides email and password: every current policy, and the sign-up profile fields. */
+  async formFor(tenant: Tenant): Promise<{ policies: ConsentPolicy[]; fields: MissingField[] }> {
+    const manager = this.deps.dataSource.manager;
+    const [policies, fields] = await Promise.all([
+      this.deps.consent.currentPolicies(manager, tenant.id),
+      this.deps.profileFields.missingFor(manager, tenant.id, { user: { profile: {} }, stage: 'signup' }),
+    ]);
+    return { policies, fields };
+  }
 
   async register(tenant: Tenant, input: RegistrationInput): Promise<RegistrationOutcome> {
     const email = input.email.trim();
@@ -60,6 +82,14 @@ export class RegistrationService {
       tenantName: tenant.name,
     });
     if (problem) return { email, error: problem };
+    const form = await this.formFor(tenant);
+    const accepted = new Set(input.policyIds ?? []);
+    if (form.policies.some((policy) => policy.required && !accepted.has(policy.id)))
+      return { email, error: 'error.consentRequired' };
+    const asked = form.fields.map((f) => f.field);
+    const required = new Set(form.fields.filter((f) => f.required).map((f) => f.field.key));
+    const values = validateProfileValues(asked, input.profile ?? {}, required);
+    if (values.errors.length > 0) return { email, error: 'error.profileInvalid', fieldErrors: values.errors };
     const context = { tenant, locale: input.locale, ip: input.ip, userAgent: input.userAgent };
     return this.deps.dataSource.transaction(async (manager) => {
       const existing = await this.deps.users.findByEmail(manager, tenant.id, email);
@@ -82,7 +112,7 @@ export class RegistrationService {
         });
         return { email };
       }
-      const profile: Record<string, unknown> = {};
+      const profile: Record<string, unknown> = { ...values.values };
       if (input.givenName?.trim()) profile.givenName = input.givenName.trim();
       if (input.familyName?.trim()) profile.familyName = input.familyName.trim();
       const user = await this.deps.users.create(manager, tenant, {
@@ -95,6 +125,14 @@ export class RegistrationService {
         actor: { type: 'user', id: user.id },
         action: 'user.registered',
         target: { type: 'user', id: user.id },
+      });
+      const policyIds = form.policies.filter((p) => accepted.has(p.id)).map((p) => p.id);
+      await this.deps.consent.accept(manager, policyIds, {
+        tenantId: tenant.id,
+        userId: user.id,
+        source: 'signup',
+        ip: input.ip,
+        userAgent: input.userAgent,
       });
       await this.deps.contactVerification.sendEmailVerification(manager, context, user);
       return { email, user };

@@ -1,4 +1,5 @@
 import type { ErrorMessageKey } from '../i18n/translate.js';
+import type { FieldError } from '../profiles/profile-values.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import {
   type InteractionDeps,
@@ -8,6 +9,12 @@ import {
   type Step,
   stringParam,
 } from './interaction-step.js';
+import {
+  profileInputsFor,
+  registrationConsents,
+  submittedPolicyIds,
+  submittedProfileValues,
+} from './prompts.js';
 import { registrationPage, registrationSentPage } from './views/index.js';
 
 export async function showRegistration(
@@ -15,10 +22,14 @@ export async function showRegistration(
   step: Step,
   error?: ErrorMessageKey,
   status = 200,
+  fieldErrors: readonly FieldError[] = [],
 ) {
   const settings = resolveTenantSettings(step.entry.tenant.settings);
   if (!settings.registration.enabled)
     return renderError(step.entry, step.req, step.res, 'error.notFound', 404);
+  const form = await deps.registration.formFor(step.entry.tenant);
+  const checked = new Set(submittedPolicyIds(step.req.body?.consent));
+  const submitted = submittedProfileValues(step.req.body ?? {});
   return render(
     step,
     deps,
@@ -28,6 +39,8 @@ export async function showRegistration(
         action: `${step.base}/register`,
         passwordMinLength: deps.passwordPolicy.minLength(settings),
         askNames: true,
+        consents: registrationConsents(form.policies, ctx.locale, checked),
+        profileFields: profileInputsFor(form.fields, ctx.locale, submitted, fieldErrors),
         signInHref: `${step.base}?signin`,
         values: {
           email: stringParam(step.req.body?.email),
@@ -50,9 +63,11 @@ export async function submitRegistration(step: Step, deps: InteractionDeps): Pro
     givenName: stringParam(req.body.given_name),
     familyName: stringParam(req.body.family_name),
     locale: step.locale,
+    policyIds: submittedPolicyIds(req.body.consent),
+    profile: submittedProfileValues(req.body),
     ...requestMeta(step),
   });
-  if (outcome.error) return showRegistration(deps, step, outcome.error, 400);
+  if (outcome.error) return showRegistration(deps, step, outcome.error, 400, outcome.fieldErrors);
   // The same answer whether the address was new or already had an account (ARCHITECTURE.md "Hosted pages").
   return render(step, deps, (ctx) =>
     registrationSentPage({ ...ctx, email: outcome.email, signInHref: `${step.base}?signin` }),
