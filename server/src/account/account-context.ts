@@ -8,8 +8,8 @@ import type { ProviderCache, TenantProvider } from '../oidc/provider-cache.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
 import { User } from '../users/user.entity.js';
-import { type AccountCookies, type AccountSession, accountPath, nowSeconds } from './account-cookies.js';
 import type { AccountRequest, AccountService } from './account.service.js';
+import { type AccountCookies, type AccountSession, accountPath, nowSeconds } from './account-cookies.js';
 import type { AccountSignIn } from './account-sign-in.js';
 import type { AccountPageContext } from './views/account-layout.js';
 
@@ -122,7 +122,11 @@ export function send(ctx: AccountContext, body: string, status = 200): void {
   ctx.res.status(status).set(ctx.page.headers).send(body);
 }
 
-export function showError(ctx: Pick<AccountContext, 'req' | 'res' | 'page' | 'basePath'>, message: ErrorMessageKey, status: number) {
+export function showError(
+  ctx: Pick<AccountContext, 'req' | 'res' | 'page' | 'basePath'>,
+  message: ErrorMessageKey,
+  status: number,
+) {
   ctx.res
     .status(status)
     .set(ctx.page.headers)

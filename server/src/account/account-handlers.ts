@@ -64,7 +64,11 @@ export async function submitProfile(ctx: AccountContext, deps: AccountDeps) {
     });
   });
   const notice = error ? undefined : t(ctx.page.context.locale, 'account.saved');
-  await showProfile(ctx, deps, { error: error ?? undefined, notice, invalidForm: error ? 'profile' : undefined });
+  await showProfile(ctx, deps, {
+    error: error ?? undefined,
+    notice,
+    invalidForm: error ? 'profile' : undefined,
+  });
 }
 
 export async function submitEmail(ctx: AccountContext, deps: AccountDeps) {
@@ -86,11 +90,19 @@ export async function confirmPhone(ctx: AccountContext, deps: AccountDeps) {
   const phone = field(ctx, 'phone');
   const error = await attempt(() => deps.account.confirmPhone(ctx.request, phone, field(ctx, 'code')));
   if (error) return showProfile(ctx, deps, { error, pendingPhone: phone, invalidForm: 'phoneCode' });
-  ctx.user = await deps.dataSource.manager.findOneByOrFail(User, { id: ctx.user.id, tenantId: ctx.tenant.id });
+  ctx.user = await deps.dataSource.manager.findOneByOrFail(User, {
+    id: ctx.user.id,
+    tenantId: ctx.tenant.id,
+  });
   await showProfile(ctx, deps, { notice: t(ctx.page.context.locale, 'account.phone.verified') });
 }
 
-async function showSecurity(ctx: AccountContext, deps: AccountDeps, error?: ErrorMessageKey, notice?: string) {
+async function showSecurity(
+  ctx: AccountContext,
+  deps: AccountDeps,
+  error?: ErrorMessageKey,
+  notice?: string,
+) {
   const settings = resolveTenantSettings(ctx.tenant.settings);
   const model = {
     ...baseModel(ctx, deps),

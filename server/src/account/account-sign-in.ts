@@ -1,7 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Request, Response } from 'express';
-import type { TenantProvider } from '../oidc/provider-cache.js';
 import { ACCOUNT_CLIENT_ID, accountRedirectUri } from '../oidc/oidc-clients.js';
+import type { TenantProvider } from '../oidc/provider-cache.js';
 import { issuerOf } from '../oidc/provider-factory.js';
 import type { Logger } from '../shared/logger.js';
 import {
@@ -44,7 +44,11 @@ export class AccountSignIn {
   ) {}
 
   /** Redirects to the tenant's authorization endpoint; `reauth` forces a fresh login (prompt=login). */
-  start(res: Response, entry: TenantProvider, options: { returnTo: string; reauth: boolean; uiLocales?: string }) {
+  start(
+    res: Response,
+    entry: TenantProvider,
+    options: { returnTo: string; reauth: boolean; uiLocales?: string },
+  ) {
     const { tenant } = entry;
     const issuer = issuerOf(this.deps.publicUrl, tenant);
     const pending = {
@@ -101,7 +105,10 @@ export class AccountSignIn {
     ) {
       return { ok: false, reason: 'code' };
     }
-    if (found.codeChallengeMethod !== 'S256' || !sameString(s256(pending.verifier), found.codeChallenge ?? ''))
+    if (
+      found.codeChallengeMethod !== 'S256' ||
+      !sameString(s256(pending.verifier), found.codeChallenge ?? '')
+    )
       return { ok: false, reason: 'pkce' };
     await found.consume();
     const session = await provider.Session.findByUid(found.sessionUid);

@@ -2,7 +2,6 @@ import express, { type Request, type Response, type Router } from 'express';
 import { parseBodies } from '../http/app.js';
 import { pageContext } from '../interactions/hosted-page.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
-import { accountPath } from './account-cookies.js';
 import {
   type AccountDeps,
   type AccountHandler,
@@ -10,6 +9,7 @@ import {
   showError,
   withAccount,
 } from './account-context.js';
+import { accountPath } from './account-cookies.js';
 import {
   confirmPhone,
   exportData,

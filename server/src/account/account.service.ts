@@ -67,7 +67,10 @@ export class AccountService {
       if (value === undefined) continue;
       const trimmed = value.trim();
       if ([...trimmed].length > MAX_PROFILE_VALUE_LENGTH)
-        throw AccountErrors.invalidProfileField(field, `must be at most ${MAX_PROFILE_VALUE_LENGTH} characters`);
+        throw AccountErrors.invalidProfileField(
+          field,
+          `must be at most ${MAX_PROFILE_VALUE_LENGTH} characters`,
+        );
       profile[field] = trimmed === '' ? null : trimmed;
     }
     return this.deps.dataSource.transaction(async (manager) => {
@@ -79,12 +82,22 @@ export class AccountService {
   }
 
   requestEmailChange(request: AccountRequest, newEmail: string): Promise<void> {
-    return this.deps.contactVerification.requestEmailChange(request, request.user, newEmail, actorOf(request));
+    return this.deps.contactVerification.requestEmailChange(
+      request,
+      request.user,
+      newEmail,
+      actorOf(request),
+    );
   }
 
   startPhoneVerification(request: AccountRequest, phone: string): Promise<void> {
     const normalized = normalizePhone(phone);
-    return this.deps.contactVerification.startPhoneVerification(request, request.user, normalized, actorOf(request));
+    return this.deps.contactVerification.startPhoneVerification(
+      request,
+      request.user,
+      normalized,
+      actorOf(request),
+    );
   }
 
   async confirmPhone(request: AccountRequest, phone: string, code: string): Promise<void> {
@@ -174,7 +187,12 @@ export class AccountService {
     return this.deps.dataSource.transaction((manager) => this.audit(manager, request, action, data));
   }
 
-  private audit(manager: EntityManager, request: AccountRequest, action: string, data: Record<string, unknown>) {
+  private audit(
+    manager: EntityManager,
+    request: AccountRequest,
+    action: string,
+    data: Record<string, unknown>,
+  ) {
     return this.deps.audit.record(manager, {
       tenantId: request.tenant.id,
       actor: actorOf(request),

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
-import { AccountCookies } from '../account/account-cookies.js';
 import { accountRoutes } from '../account/account.routes.js';
 import { AccountService } from '../account/account.service.js';
+import { AccountCookies } from '../account/account-cookies.js';
 import { AccountSignIn } from '../account/account-sign-in.js';
 import { ApiKeyHasher } from '../apikeys/api-key.js';
 import { ApiKeysService } from '../apikeys/apikeys.service.js';
@@ -177,7 +177,8 @@ export class Portico {
 
   /** Self-service on one's own account: the account pages and the GraphQL `me` mutations. */
   get account(): AccountService {
-    const { dataSource, passwordPolicy, credentials, messaging, contactVerification, userSessions, audit } = this;
+    const { dataSource, passwordPolicy, credentials, messaging, contactVerification, userSessions, audit } =
+      this;
     this.accountService ??= new AccountService({
       dataSource,
       passwordLogin: this.passwordLogin,
@@ -292,6 +293,7 @@ export class Portico {
       signingKeys,
       logger,
       applications: this.applications,
+      account: this.account,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }

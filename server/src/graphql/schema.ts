@@ -7,6 +7,7 @@ import { AuditResolver } from './audit.resolver.js';
 import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
+import { MeAccountResolver } from './me-account.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { OrganizationMutationsResolver } from './organization-mutations.resolver.js';
 import { OrganizationsResolver } from './organizations.resolver.js';
@@ -20,6 +21,7 @@ export const RESOLVERS = [
   UsersResolver,
   UserMutationsResolver,
   MeResolver,
+  MeAccountResolver,
   NodeResolver,
   OrganizationsResolver,
   OrganizationMutationsResolver,

@@ -17,9 +17,13 @@ export interface ProfilePageModel extends AccountPageContext {
 
 /** Profile: name fields, email change (verified by a mailed link first), phone by SMS code. */
 export function profilePage(model: ProfilePageModel): string {
-  return accountLayout(model, 'profile', html`${nameForm(model)}
+  return accountLayout(
+    model,
+    'profile',
+    html`${nameForm(model)}
 ${emailForm(model)}
-${phoneForms(model)}`);
+${phoneForms(model)}`,
+  );
 }
 
 function nameForm(model: ProfilePageModel) {
@@ -116,7 +120,10 @@ function phoneForms(model: ProfilePageModel) {
       })}
 <div class="portico-actions">${submitButton({ label: t(locale, 'account.phone.confirm'), variant: 'primary' })}</div>`,
     });
-  return accountPart(t(locale, 'account.phone.heading'), html`<p>${current}</p>
+  return accountPart(
+    t(locale, 'account.phone.heading'),
+    html`<p>${current}</p>
 ${confirm}
-${start}`);
+${start}`,
+  );
 }

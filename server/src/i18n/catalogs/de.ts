@@ -173,7 +173,8 @@ export const de: MessageCatalog = {
   'account.email.current': 'Ihre E-Mail-Adresse ist {email} ({status}).',
   'account.email.new': 'Neue E-Mail-Adresse',
   'account.email.submit': 'E-Mail ändern',
-  'account.email.sent': 'Prüfen Sie Ihr neues Postfach: Wir haben einen Link an {email} gesendet. Ihre Adresse ändert sich, sobald Sie ihm folgen.',
+  'account.email.sent':
+    'Prüfen Sie Ihr neues Postfach: Wir haben einen Link an {email} gesendet. Ihre Adresse ändert sich, sobald Sie ihm folgen.',
   'account.phone.heading': 'Telefonnummer',
   'account.phone.current': 'Ihre Telefonnummer ist {phone} ({status}).',
   'account.phone.none': 'Sie haben keine Telefonnummer hinterlegt.',
@@ -184,7 +185,8 @@ export const de: MessageCatalog = {
   'account.phone.verified': 'Ihre Telefonnummer wurde bestätigt.',
   'account.security.passwordHeading': 'Passwort ändern',
   'account.security.currentPassword': 'Aktuelles Passwort',
-  'account.security.passwordChanged': 'Ihr Passwort wurde geändert. Ihre anderen Sitzungen wurden abgemeldet.',
+  'account.security.passwordChanged':
+    'Ihr Passwort wurde geändert. Ihre anderen Sitzungen wurden abgemeldet.',
   'account.sessions.intro': 'Sie sind auf diesen Geräten angemeldet.',
   'account.sessions.thisDevice': 'Dieses Gerät',
   'account.sessions.unknownDevice': 'Unbekanntes Gerät',

@@ -164,7 +164,8 @@ export const en = {
   'account.email.current': 'Your email address is {email} ({status}).',
   'account.email.new': 'New email address',
   'account.email.submit': 'Change email',
-  'account.email.sent': 'Check your new inbox: we have sent a link to {email}. Your address changes once you follow it.',
+  'account.email.sent':
+    'Check your new inbox: we have sent a link to {email}. Your address changes once you follow it.',
   'account.phone.heading': 'Phone number',
   'account.phone.current': 'Your phone number is {phone} ({status}).',
   'account.phone.none': 'You have not added a phone number.',
@@ -175,7 +176,8 @@ export const en = {
   'account.phone.verified': 'Your phone number has been verified.',
   'account.security.passwordHeading': 'Change password',
   'account.security.currentPassword': 'Current password',
-  'account.security.passwordChanged': 'Your password has been changed. Your other sessions have been signed out.',
+  'account.security.passwordChanged':
+    'Your password has been changed. Your other sessions have been signed out.',
   'account.sessions.intro': 'You are signed in on these devices.',
   'account.sessions.thisDevice': 'This device',
   'account.sessions.unknownDevice': 'Unknown device',

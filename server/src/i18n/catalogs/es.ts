@@ -168,7 +168,8 @@ export const es: MessageCatalog = {
   'account.email.current': 'Tu correo electrónico es {email} ({status}).',
   'account.email.new': 'Nuevo correo electrónico',
   'account.email.submit': 'Cambiar correo',
-  'account.email.sent': 'Revisa tu nueva bandeja de entrada: hemos enviado un enlace a {email}. Tu dirección cambiará cuando lo abras.',
+  'account.email.sent':
+    'Revisa tu nueva bandeja de entrada: hemos enviado un enlace a {email}. Tu dirección cambiará cuando lo abras.',
   'account.phone.heading': 'Número de teléfono',
   'account.phone.current': 'Tu número de teléfono es {phone} ({status}).',
   'account.phone.none': 'No has añadido ningún número de teléfono.',

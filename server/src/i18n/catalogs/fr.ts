@@ -169,7 +169,8 @@ export const fr: MessageCatalog = {
   'account.email.current': 'Votre adresse e-mail est {email} ({status}).',
   'account.email.new': 'Nouvelle adresse e-mail',
   'account.email.submit': 'Changer d’adresse e-mail',
-  'account.email.sent': 'Consultez votre nouvelle boîte de réception : nous avons envoyé un lien à {email}. Votre adresse changera lorsque vous l’aurez suivi.',
+  'account.email.sent':
+    'Consultez votre nouvelle boîte de réception : nous avons envoyé un lien à {email}. Votre adresse changera lorsque vous l’aurez suivi.',
   'account.phone.heading': 'Numéro de téléphone',
   'account.phone.current': 'Votre numéro de téléphone est {phone} ({status}).',
   'account.phone.none': 'Vous n’avez pas ajouté de numéro de téléphone.',
@@ -180,7 +181,8 @@ export const fr: MessageCatalog = {
   'account.phone.verified': 'Votre numéro de téléphone a été vérifié.',
   'account.security.passwordHeading': 'Changer de mot de passe',
   'account.security.currentPassword': 'Mot de passe actuel',
-  'account.security.passwordChanged': 'Votre mot de passe a été modifié. Vos autres sessions ont été fermées.',
+  'account.security.passwordChanged':
+    'Votre mot de passe a été modifié. Vos autres sessions ont été fermées.',
   'account.sessions.intro': 'Vous êtes connecté sur ces appareils.',
   'account.sessions.thisDevice': 'Cet appareil',
   'account.sessions.unknownDevice': 'Appareil inconnu',

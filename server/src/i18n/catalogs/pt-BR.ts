@@ -165,7 +165,8 @@ export const ptBR: MessageCatalog = {
   'account.email.current': 'Seu e-mail é {email} ({status}).',
   'account.email.new': 'Novo endereço de e-mail',
   'account.email.submit': 'Alterar e-mail',
-  'account.email.sent': 'Verifique sua nova caixa de entrada: enviamos um link para {email}. Seu endereço muda quando você o abrir.',
+  'account.email.sent':
+    'Verifique sua nova caixa de entrada: enviamos um link para {email}. Seu endereço muda quando você o abrir.',
   'account.phone.heading': 'Número de telefone',
   'account.phone.current': 'Seu número de telefone é {phone} ({status}).',
   'account.phone.none': 'Você não adicionou um número de telefone.',
