@@ -47,7 +47,12 @@ export class AccountCookies {
   }
 
   readSession(req: Request, tenant: Tenant): AccountSession | null {
-    const session = this.open<AccountSession>(req, tenant, sessionName(tenant));
+    return this.openSession(tenant, cookieValue(req, sessionName(tenant)));
+  }
+
+  /** The session a cookie value holds, if it was sealed for this tenant and has not expired. */
+  openSession(tenant: Tenant, value: string | undefined): AccountSession | null {
+    const session = this.open<AccountSession>(tenant, value);
     return session && typeof session.sub === 'string' && typeof session.sid === 'string' ? session : null;
   }
 
@@ -56,7 +61,7 @@ export class AccountCookies {
   }
 
   readPending(req: Request, tenant: Tenant): PendingSignIn | null {
-    return this.open<PendingSignIn>(req, tenant, pendingName(tenant));
+    return this.open<PendingSignIn>(tenant, cookieValue(req, pendingName(tenant)));
   }
 
   writePending(res: Response, tenant: Tenant, pending: PendingSignIn): void {
@@ -77,7 +82,7 @@ export class AccountCookies {
     return { path: accountPath(tenant.slug), httpOnly: true, sameSite: 'lax', secure: this.secure };
   }
 
-  private seal(tenant: Tenant, value: object): string {
+  seal(tenant: Tenant, value: object): string {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.keys[0]!, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(Buffer.from(tenant.id));
@@ -85,8 +90,7 @@ export class AccountCookies {
     return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
   }
 
-  private open<T extends { exp: number }>(req: Request, tenant: Tenant, name: string): T | null {
-    const raw = cookieValue(req, name);
+  private open<T extends { exp: number }>(tenant: Tenant, raw: string | undefined): T | null {
     if (!raw) return null;
     const sealed = Buffer.from(raw, 'base64url');
     if (sealed.length <= IV_BYTES + TAG_BYTES) return null;
@@ -112,7 +116,7 @@ export class AccountCookies {
 }
 
 export const accountPath = (slug: string): string => `/t/${slug}/account`;
-const sessionName = (tenant: Tenant) => `portico_account_${tenant.slug}`;
+export const sessionName = (tenant: Pick<Tenant, 'slug'>) => `portico_account_${tenant.slug}`;
 const pendingName = (tenant: Tenant) => `portico_account_signin_${tenant.slug}`;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
