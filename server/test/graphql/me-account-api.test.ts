@@ -61,6 +61,12 @@ describe('GraphQL me mutations: email, phone and password changes', function () 
     expect(
       await outboxMessages(api.server.portico, 'password_changed_notice', USERS.bob.email),
     ).to.have.length(1);
+    const audit = await api.server.portico.dataSource.query(
+      `SELECT actor_id, ip FROM audit_events WHERE action = 'password.changed' AND target_id = $1`,
+      [bob.id],
+    );
+    expect(audit).to.have.length(1);
+    expect(audit[0].actor_id).to.equal(bob.id);
     token = await api.userToken('acme', { ...USERS.bob, password: 'a fresh passphrase for bob' });
   });
 
@@ -99,5 +105,9 @@ describe('GraphQL me mutations: email, phone and password changes', function () 
     const confirmed = await api.gql(CONFIRM_PHONE, { p: '+4915112345678', c: code }, token);
     expect(confirmed.errors).to.equal(undefined);
     expect(confirmed.data).to.deep.equal({ confirmPhone: { phone: '+4915112345678' } });
+    const audit = await api.server.portico.dataSource.query(
+      `SELECT 1 FROM audit_events WHERE action = 'user.phone_verified' AND actor_type = 'user'`,
+    );
+    expect(audit).to.have.length(1);
   });
 });
