@@ -1,4 +1,8 @@
 import type { DataSource } from 'typeorm';
+import { accountRoutes } from '../account/account.routes.js';
+import { AccountService } from '../account/account.service.js';
+import { AccountCookies } from '../account/account-cookies.js';
+import { AccountSignIn } from '../account/account-sign-in.js';
 import { ApiKeyHasher } from '../apikeys/api-key.js';
 import { ApiKeysService } from '../apikeys/apikeys.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
@@ -84,6 +88,7 @@ export class Portico {
   readonly profileFields: ProfileFieldsService;
   readonly loginPrompts: LoginPromptsService;
   private passwordLoginService: PasswordLoginService | undefined;
+  private accountService: AccountService | undefined;
   private ipThrottleInstance: IpThrottle | undefined;
   private passwordlessService: PasswordlessLoginService | undefined;
   private passwordResetService: PasswordResetService | undefined;
@@ -187,6 +192,37 @@ export class Portico {
     return this.passwordLoginService;
   }
 
+  /** Self-service on one's own account: the account pages and the GraphQL `me` mutations. */
+  get account(): AccountService {
+    const { dataSource, passwordPolicy, credentials, messaging, contactVerification, userSessions, audit } =
+      this;
+    this.accountService ??= new AccountService({
+      dataSource,
+      passwordLogin: this.passwordLogin,
+      passwordPolicy,
+      credentials,
+      messaging,
+      contactVerification,
+      userSessions,
+      audit,
+    });
+    return this.accountService;
+  }
+
+  /** The account pages (`/t/T/account`), signed in through each tenant's own provider. */
+  private accountDeps() {
+    const { config, logger, metrics } = this;
+    const cookies = new AccountCookies(this.keyRing, config.publicUrl.startsWith('https://'));
+    const signIn = new AccountSignIn({
+      publicUrl: config.publicUrl,
+      cookies,
+      logger,
+      countOutcome: (outcome) => metrics.accountSignIns.inc({ outcome }),
+    });
+    const { providers, dataSource, csrf, passwordPolicy } = this;
+    return { providers, dataSource, account: this.account, signIn, cookies, csrf, passwordPolicy };
+  }
+
   /** Per-IP failure counters shared by every login path (Redis when configured, else in-process). */
   get ipThrottle(): IpThrottle {
     this.ipThrottleInstance ??= new IpThrottle({ logger: this.logger, redis: this.requestRedis() });
@@ -246,14 +282,15 @@ export class Portico {
   }
 
   /**
-   * The domain routers of the public app, in order: hosted interaction pages, each tenant's OIDC
-   * endpoints, then the GraphQL API.
+   * The domain routers of the public app, in order: hosted interaction pages, account pages, each
+   * tenant's OIDC endpoints (which take every other `/t/T/…` path), then the GraphQL API.
    */
   httpRouters() {
     const interactions = this.interactionDeps();
     return [
       interactionRoutes(interactions),
       linkPageRoutes(interactions),
+      accountRoutes(this.accountDeps()),
       oidcRoutes(this.providers, this.config.publicUrl),
       graphqlRoutes(this.graphqlDeps()),
     ];
@@ -277,6 +314,7 @@ export class Portico {
       passwordReset: this.passwordReset,
       consent: this.consent,
       profileFields: this.profileFields,
+      account: this.account,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { AccountService } from '../account/account.service.js';
 import type { ApiKeysService } from '../apikeys/apikeys.service.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { AuditLog } from '../audit/audit.service.js';
@@ -22,6 +23,8 @@ export interface GraphqlDeps {
   apiKeys: ApiKeysService;
   audit: AuditLog;
   userSessions: UserSessionsService;
+  /** Self-service changes of the `me` mutations (the account pages' service). */
+  account: AccountService;
   signingKeys: SigningKeysService;
   applications: ApplicationsService;
   passwordReset: PasswordResetService;

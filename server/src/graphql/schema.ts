@@ -8,6 +8,7 @@ import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js'
 import { ConsentResolver } from './consent.resolver.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
+import { MeAccountResolver } from './me-account.resolver.js';
 import { MyConsentsResolver } from './my-consents.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { OrganizationMutationsResolver } from './organization-mutations.resolver.js';
@@ -24,6 +25,7 @@ export const RESOLVERS = [
   UsersResolver,
   UserMutationsResolver,
   MeResolver,
+  MeAccountResolver,
   NodeResolver,
   OrganizationsResolver,
   OrganizationMutationsResolver,

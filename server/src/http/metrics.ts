@@ -22,6 +22,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly accountSignIns = new Counter({
+    name: 'portico_account_sign_ins_total',
+    help: 'Sign-ins to the account pages (/t/T/account) at their callback, by outcome',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'portico_' });
   }

@@ -51,3 +51,26 @@ export function clientMetadataOf(application: Application, clientSecret: string 
 }
 
 const stringOr = (value: unknown, fallback: string): string => (typeof value === 'string' ? value : fallback);
+
+/** The built-in first-party client of the account pages (`/t/T/account`), one per tenant. */
+export const ACCOUNT_CLIENT_ID = 'portico-account';
+
+export const accountRedirectUri = (issuer: string): string => `${issuer}/account/callback`;
+
+/**
+ * The account pages sign in through the tenant's own OIDC like any app: a public client (PKCE S256,
+ * no secret), first party (no consent screen), code flow only. It lives here, not in `applications`,
+ * so it never appears in application lists and a tenant cannot change or delete it.
+ */
+export function accountClientMetadata(issuer: string): ClientMetadata {
+  return {
+    client_id: ACCOUNT_CLIENT_ID,
+    client_name: 'Account',
+    grant_types: ['authorization_code'],
+    response_types: ['code'],
+    redirect_uris: [accountRedirectUri(issuer)],
+    token_endpoint_auth_method: 'none',
+    firstParty: true,
+    corsOrigins: [],
+  };
+}

@@ -9,7 +9,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
 import { accountFinder, CLAIMS_BY_SCOPE } from './oidc-accounts.js';
 import type { OidcModelStore } from './oidc-adapter.js';
-import { clientMetadataOf } from './oidc-clients.js';
+import { ACCOUNT_CLIENT_ID, accountClientMetadata, clientMetadataOf } from './oidc-clients.js';
 import type { SigningKeysService } from './signing-keys.service.js';
 
 /** Everything a tenant's Provider is built from; the hosted pages plug in through `pages`. */
@@ -63,8 +63,12 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
     deps.signingKeys.jwksForProvider(manager, tenant.id),
     manager.findBy(Application, { tenantId: tenant.id, type: 'oidc' }),
   ]);
-  const clients = applications.map((app) => clientMetadataOf(app, deps.applications.clientSecretOf(app)));
   const issuer = issuerOf(deps.publicUrl, tenant);
+  // The account pages' built-in client takes its id over any application that claims it.
+  const clients = applications
+    .filter((app) => app.clientId !== ACCOUNT_CLIENT_ID)
+    .map((app) => clientMetadataOf(app, deps.applications.clientSecretOf(app)))
+    .concat(accountClientMetadata(issuer));
   const cookiePath = new URL(issuer).pathname;
   const secure = deps.publicUrl.startsWith('https://');
   const pages = deps.pages(tenant);

@@ -4,6 +4,12 @@ import type { OidcModelStore } from '../oidc/oidc-adapter.js';
 import type { ProviderCache } from '../oidc/provider-cache.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
+import {
+  listSessions,
+  revokeOneSession,
+  revokeSessionsExcept,
+  type SessionSummary,
+} from './session-queries.js';
 import { User } from './user.entity.js';
 import { UsersErrors } from './users.errors.js';
 
@@ -46,6 +52,26 @@ export class UserSessionsService {
 
   async revokeAll(tenant: Tenant, userId: string): Promise<RevokedSessions> {
     const { deleted, sessions } = await this.deps.oidcModels.revokeByAccountId(tenant.id, userId);
+    const notified = await this.backchannelLogout(tenant, userId, sessions as SessionAuthorizations[]);
+    return { deleted, notified };
+  }
+
+  /** The user's live sessions, oldest first. */
+  list(tenant: Tenant, userId: string): Promise<SessionSummary[]> {
+    return listSessions(this.deps.dataSource, tenant.id, userId);
+  }
+
+  /** Ends one session of the user (its grants and tokens too), with back-channel logout. */
+  async revokeOne(tenant: Tenant, userId: string, sessionUid: string): Promise<RevokedSessions> {
+    const { deleted, sessions } = await revokeOneSession(this.deps.dataSource, tenant.id, userId, sessionUid);
+    const notified = await this.backchannelLogout(tenant, userId, sessions as SessionAuthorizations[]);
+    return { deleted, notified };
+  }
+
+  /** Ends every session, grant and token of the user but the kept session, with back-channel logout. */
+  async revokeAllExcept(tenant: Tenant, userId: string, keptSessionUid: string): Promise<RevokedSessions> {
+    const { dataSource } = this.deps;
+    const { deleted, sessions } = await revokeSessionsExcept(dataSource, tenant.id, userId, keptSessionUid);
     const notified = await this.backchannelLogout(tenant, userId, sessions as SessionAuthorizations[]);
     return { deleted, notified };
   }

@@ -7,6 +7,12 @@ import { type GraphqlServer, KEYS, startGraphqlServer, USERS } from './harness.j
 import { operationDocument, rootOperations } from './operations.js';
 
 /**
+ * Mutations that succeed only with a secret a probe cannot know (the texted code, the current
+ * password): their audit events are checked in me-account-api.test.ts.
+ */
+const NEEDS_A_SECRET = ['confirmPhone', 'changeMyPassword'];
+
+/**
  * ARCHITECTURE.md "Request flows" → Admin: every mutation of the schema, run as a principal allowed to,
  * writes exactly one audit event in its principal's tenant, naming the actor, the ip and the user
  * agent. The mutations come from the built schema: a new one is covered without editing this test.
@@ -31,7 +37,7 @@ describe('GraphQL audit trail: every mutation writes an audit event', function (
 
   /** Who may run a mutation: instance principals for tenants, the user for self-service, else the admin key. */
   const principalFor = (name: string) =>
-    name.includes('Tenant') ? systemKey : /Me$|My/.test(name) ? userToken : KEYS.acmeAdmin;
+    name.includes('Tenant') ? systemKey : /Me$|My|Phone/.test(name) ? userToken : KEYS.acmeAdmin;
 
   /** The id a mutation acts on: a fresh user, unless it acts on another kind of row of tenant A. */
   async function idFor(name: string, i: number): Promise<string> {
@@ -54,7 +60,9 @@ describe('GraphQL audit trail: every mutation writes an audit event', function (
 
   it('one event per mutation, in the tenant of the principal, with actor, ip and user agent', async () => {
     const manager = api.server.portico.dataSource.manager;
-    const mutations = rootOperations(buildGraphqlSchema()).filter((o) => o.kind === 'mutation');
+    const mutations = rootOperations(buildGraphqlSchema()).filter(
+      (o) => o.kind === 'mutation' && !NEEDS_A_SECRET.includes(o.field.name),
+    );
     expect(mutations.length).to.be.greaterThan(5);
     for (const [i, operation] of mutations.entries()) {
       const id = await idFor(operation.field.name, i);

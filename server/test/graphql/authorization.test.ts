@@ -18,6 +18,16 @@ import { operationDocument, type RootOperation, rootOperations } from './operati
  * (`admin` reads and writes, `viewer` reads), `me` for any user token, and instance administration
  * (tenants) only for principals of tenant `system`.
  */
+/** The self-service mutations every user's own token reaches (permission `self`). */
+const SELF_SERVICE = [
+  'updateMe',
+  'revokeMySessions',
+  'changeMyEmail',
+  'startPhoneVerification',
+  'confirmPhone',
+  'changeMyPassword',
+];
+
 describe('GraphQL authorization: scopes, tenant roles, instance administration', function () {
   this.timeout(90_000);
   let api: GraphqlServer;
@@ -107,7 +117,7 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
   it("a user's token without a tenant role reaches only me, updateMe, revokeMySessions and its own node", async () => {
     const token = await api.userToken('acme', USERS.bob);
     await expectAllowed(named('me', 'updateMe', 'grantMyConsent', 'withdrawMyConsent'), token);
-    await expectForbidden(except('me', 'updateMe', 'revokeMySessions', 'node', ...SELF_CONSENT), token);
+    await expectForbidden(except('me', 'node', ...SELF_SERVICE, ...SELF_CONSENT), token);
     const own = await api.gql<{ node: { id: string } | null }>(
       'query($id: ID!) { node(id: $id) { id } }',
       { id: bobId },
@@ -141,7 +151,7 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
     ];
     await expectAllowed(named(...reads), token);
     await expectForbidden(
-      except(...reads, 'node', 'updateMe', 'revokeMySessions', ...SELF_CONSENT, 'tenants', 'createTenant'),
+      except(...reads, 'node', ...SELF_SERVICE, ...SELF_CONSENT, 'tenants', 'createTenant'),
       token,
     );
     await expectForbidden(named('tenants', 'createTenant'), token);

@@ -189,6 +189,7 @@ async function startProductionLikeApi(api: GraphqlServer) {
     passwordReset: p.passwordReset,
     consent: p.consent,
     profileFields: p.profileFields,
+    account: p.account,
     tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({

@@ -45,7 +45,8 @@ function holdsId(type: GraphQLInputType, seen: Set<string>): boolean {
 
 /**
  * The operation with minimal valid arguments: required ones, plus every ID anywhere (set to `id`) so
- * that lookups by id are exercised; strings named email, slug or domain get unique valid values.
+ * that lookups by id are exercised; strings named email, newEmail, slug or domain get unique valid
+ * values, and phone a valid E.164 number.
  */
 export function operationDocument(
   operation: RootOperation,
@@ -87,7 +88,8 @@ function valueFor(type: GraphQLInputType, name: string, id: string, unique: stri
   if (isEnumType(named)) return named.getValues()[0]?.value;
   switch (named.name) {
     case 'String':
-      if (name === 'email') return `${unique}@example.com`;
+      if (name === 'email' || name === 'newEmail') return `${unique}@example.com`;
+      if (name === 'phone') return '+4915112345678';
       if (name === 'slug') return unique.toLowerCase().replace(/[^a-z0-9-]/g, '-');
       if (name === 'domain') return `${unique.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.example.com`;
       return 'probe';

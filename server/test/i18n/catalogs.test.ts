@@ -7,7 +7,7 @@ import { resolveTenantSettings } from '../../src/tenants/tenant-settings.js';
 // Words that really are the same in the language (checked by a translator, not forgotten English).
 const sameAsEnglish: Record<Exclude<Locale, 'en'>, readonly string[]> = {
   de: ['common.optional', 'layout.logoAlt'],
-  fr: ['layout.logoAlt'],
+  fr: ['layout.logoAlt', 'account.nav.sessions'],
   es: [],
   'pt-BR': [],
 };
