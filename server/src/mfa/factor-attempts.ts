@@ -99,7 +99,7 @@ async function recordAttempt(
 ): Promise<void> {
   await manager.query(
     `INSERT INTO login_attempts (tenant_id, user_id, identifier, ip, method, succeeded, reason)
-     VALUES ($1, $2, $2::text, $3, $4, $5, $6)`,
-    [tenantId, userId, origin.ip ?? null, method, failure === null, failure],
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [tenantId, userId, userId, origin.ip ?? null, method, failure === null, failure],
   );
 }

@@ -66,10 +66,10 @@ export class RecoveryCodesService {
         .deriveKeys(HMAC_PURPOSE)
         .map((key) => this.digest(key, tenant.id, userId, normalized));
       const spent: unknown[] = await this.deps.dataSource.query(
-        `UPDATE credentials SET last_used_at = now(), updated_at = now()
+        `WITH spent AS (UPDATE credentials SET last_used_at = now(), updated_at = now()
           WHERE tenant_id = $1 AND user_id = $2 AND type = 'recovery' AND secret = ANY($3::text[])
             AND last_used_at IS NULL
-          RETURNING id`,
+          RETURNING id) SELECT id FROM spent`,
         [tenant.id, userId, digests],
       );
       return spent.length > 0;
