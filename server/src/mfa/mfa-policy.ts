@@ -1,4 +1,5 @@
 import {
+  ACR_MFA,
   ACR_PHR,
   acrFor,
   acrSatisfies,
@@ -79,14 +80,12 @@ export function decideLogin(input: LoginPolicyInput): LoginRequirement {
   if (!fresh.some((f) => FIRST_FACTORS.has(f.method))) return { kind: 'first_factor' };
   const policy = input.applicationPolicy ?? input.tenantPolicy;
   const usable = OFFER_ORDER.filter((k) => input.allowedFactors.includes(k) && input.available.includes(k));
-  const reasons = stepUpReasons(input, policy, usable, fresh);
-  const wantsPhr = knownAcrValues(input.acrValues ?? [])[0] === ACR_PHR;
-  if (reasons.length === 0 || satisfied(fresh, wantsPhr && usable.includes('webauthn'))) {
-    return done(input, fresh, []);
-  }
-  const choices = wantsPhr && usable.includes('webauthn') ? ['webauthn' as const] : usable;
+  const wanted = wantedAcr(input.acrValues ?? [], usable);
+  const reasons = stepUpReasons(input, policy, usable, fresh, wanted);
+  if (reasons.length === 0) return done(input, fresh, []);
+  const choices = wanted === ACR_PHR && reasons.includes('acr_values') ? ['webauthn' as const] : usable;
   if (choices.length > 0) return { kind: 'second_factor', reasons, choices };
-  if (policy === 'required' && reasons.includes('policy_required')) {
+  if (reasons.includes('policy_required')) {
     const enrollable = ENROLLABLE_FACTORS.filter((k) => input.allowedFactors.includes(k));
     return { kind: 'enrollment', reasons, choices: enrollable };
   }
@@ -99,27 +98,29 @@ function freshFactors(input: LoginPolicyInput): CompletedFactor[] {
   return input.completed.filter((f) => now - f.at <= maxAge);
 }
 
+/** The strongest known `acr_values` entry the user can reach: `phr` needs a passkey, else `mfa`. */
+function wantedAcr(requested: readonly string[], usable: readonly SecondFactorKind[]): string | null {
+  const [strongest] = knownAcrValues(requested);
+  if (strongest === ACR_PHR && !usable.includes('webauthn')) return ACR_MFA;
+  return strongest ?? null;
+}
+
+/** The step-ups still due: those that the factors done so far do not already meet. */
 function stepUpReasons(
   input: LoginPolicyInput,
   policy: MfaPolicy,
   usable: readonly SecondFactorKind[],
   fresh: readonly CompletedFactor[],
+  wanted: string | null,
 ): StepUpReason[] {
   const reasons: StepUpReason[] = [];
-  if (!input.rememberedDevice && policy === 'required') reasons.push('policy_required');
-  if (!input.rememberedDevice && policy === 'optional' && usable.length > 0) reasons.push('enrolled');
-  const requested = knownAcrValues(input.acrValues ?? []);
-  if (requested.length > 0 && !requested.some((acr) => acrSatisfies(acrFor(fresh), acr))) {
-    reasons.push('acr_values');
+  if (!isMultiFactor(fresh)) {
+    if (!input.rememberedDevice && policy === 'required') reasons.push('policy_required');
+    if (!input.rememberedDevice && policy === 'optional' && usable.length > 0) reasons.push('enrolled');
   }
-  if (input.riskStepUp && policy !== 'off') reasons.push('risk');
+  if (wanted !== null && !acrSatisfies(acrFor(fresh), wanted)) reasons.push('acr_values');
+  if (input.riskStepUp && policy !== 'off' && !isMultiFactor(fresh)) reasons.push('risk');
   return reasons;
-}
-
-/** Whether the fresh factors already make MFA (and a passkey when phishing resistance is asked). */
-function satisfied(fresh: readonly CompletedFactor[], needsPasskey: boolean): boolean {
-  if (!isMultiFactor(fresh)) return false;
-  return !needsPasskey || fresh.some((f) => f.method === 'passkey');
 }
 
 function done(
