@@ -9,6 +9,7 @@ export const MfaErrorCodes = {
   reauthenticationRequired: 'reauthentication_required',
   lastFactor: 'last_factor_required',
   factorNotAllowed: 'factor_not_allowed',
+  invalidPasskeyName: 'invalid_passkey_name',
 } as const;
 
 export const MfaErrors = {
@@ -33,6 +34,8 @@ export const MfaErrors = {
       409,
       'This is your last second factor and your organization requires one: add another first.',
     ),
+  invalidPasskeyName: (max: number) =>
+    new AppError(MfaErrorCodes.invalidPasskeyName, 400, `A passkey name has 1 to ${max} characters.`),
   factorNotAllowed: (kind: string) =>
     new AppError(MfaErrorCodes.factorNotAllowed, 403, `The factor "${kind}" is not enabled for this tenant.`),
 };

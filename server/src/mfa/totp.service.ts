@@ -54,6 +54,9 @@ export class TotpService {
 
   /** A new secret waiting for its first code; replaces an earlier unconfirmed one. */
   async beginEnrollment(tenant: Tenant, user: User): Promise<TotpEnrollment> {
+    if (!resolveTenantSettings(tenant.settings).mfa.allowedFactors.includes('totp')) {
+      throw MfaErrors.factorNotAllowed('totp');
+    }
     const secret = generateSecret({ length: 20 });
     const credentialId = randomUUID();
     await this.deps.dataSource.transaction(async (manager) => {

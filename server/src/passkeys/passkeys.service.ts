@@ -14,6 +14,7 @@ import type { Actor, AuditLog } from '../audit/audit.service.js';
 import { SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { Credential } from '../credentials/credential.entity.js';
 import type { AttemptOrigin, FactorAttempts } from '../mfa/factor-attempts.js';
+import { MfaErrors } from '../mfa/mfa.errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
@@ -69,6 +70,10 @@ export class PasskeysService {
   }
 
   async registrationOptions(tenant: Tenant, user: User): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    const settings = resolveTenantSettings(tenant.settings);
+    if (!settings.passwordless.passkeys && !settings.mfa.allowedFactors.includes('webauthn')) {
+      throw MfaErrors.factorNotAllowed('webauthn');
+    }
     const manager = this.deps.dataSource.manager;
     const handle = await userHandleOf(manager, tenant.id, user.id);
     const existing = await passkeysOf(manager, tenant.id, user.id);
@@ -80,7 +85,7 @@ export class PasskeysService {
     });
     const name = user.email ?? user.username ?? user.id;
     return generateRegistrationOptions({
-      rpName: resolveTenantSettings(tenant.settings).branding.displayName ?? tenant.name,
+      rpName: settings.branding.displayName ?? tenant.name,
       rpID: this.rpId,
       userID: Buffer.from(handle, 'base64url'),
       userName: name,

@@ -6,6 +6,7 @@ import { LockoutService } from '../../src/credentials/lockout.service.js';
 import { PasswordHasher } from '../../src/credentials/password-hasher.js';
 import { DevicesService } from '../../src/devices/devices.service.js';
 import { FactorAttempts } from '../../src/mfa/factor-attempts.js';
+import { FactorsService } from '../../src/mfa/factors.service.js';
 import { RecoveryCodesService } from '../../src/mfa/recovery-codes.service.js';
 import { TotpService } from '../../src/mfa/totp.service.js';
 import { PasskeysService } from '../../src/passkeys/passkeys.service.js';
@@ -37,6 +38,7 @@ export class MfaHarness {
   readonly passkeys: PasskeysService;
   readonly devices: DevicesService;
   readonly risk: RiskService;
+  readonly factors: FactorsService;
   clock = Date.now();
   private readonly tenants = new TenantsService();
   private readonly users = new UsersService(new CredentialsService(new PasswordHasher()));
@@ -60,6 +62,7 @@ export class MfaHarness {
     });
     this.devices = new DevicesService(keyRing);
     this.risk = new RiskService(this.devices);
+    this.factors = new FactorsService({ dataSource, audit, devices: this.devices });
   }
 
   async createTenant(settings: TenantSettingsInput = {}): Promise<Tenant> {
@@ -87,6 +90,16 @@ export class MfaHarness {
     );
     return rows[0]?.consecutive_failures ?? 0;
   }
+}
+
+/** A registered passkey of the user (through the real ceremony) and its authenticator. */
+export async function registerPasskey(harness: MfaHarness, tenant: Tenant, user: User) {
+  const { SoftwareAuthenticator } = await import('../passkeys/software-authenticator.js');
+  const authenticator = new SoftwareAuthenticator();
+  const options = await harness.passkeys.registrationOptions(tenant, user);
+  const response = authenticator.register(options, PUBLIC_URL);
+  const credential = await harness.passkeys.verifyRegistration(tenant, user, response);
+  return { authenticator, credential };
 }
 
 export const USER_ACTOR = (user: User) => ({ type: 'user' as const, id: user.id });
