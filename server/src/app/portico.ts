@@ -19,6 +19,7 @@ import { providerPages } from '../interactions/provider-pages.js';
 import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
 import { OutboxService } from '../jobs/outbox.service.js';
+import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
 import { oidcRoutes } from '../oidc/oidc.routes.js';
@@ -65,6 +66,8 @@ export class Portico {
   readonly csrf: CsrfTokens;
   readonly registration: RegistrationService;
   readonly userSessions: UserSessionsService;
+  /** TOTP, recovery codes, passkeys, remembered devices, risk and factor lifecycle (issue 6). */
+  readonly mfa: MfaServices;
   private passwordLoginService: PasswordLoginService | undefined;
   private requestPathRedis: PorticoRedis | undefined;
 
@@ -98,6 +101,8 @@ export class Portico {
     });
     const { dataSource, oidcModels, providers, audit } = this;
     this.userSessions = new UserSessionsService({ dataSource, oidcModels, providers, audit, logger });
+    const { keyRing, metrics } = this;
+    this.mfa = createMfaServices({ dataSource, keyRing, audit, logger, metrics, publicUrl: config.publicUrl });
     this.providerInvalidation = new ProviderInvalidation(
       (slug) => this.providers.invalidate(slug),
       config.redisUrl,
@@ -173,6 +178,7 @@ export class Portico {
       signingKeys,
       logger,
       applications: this.applications,
+      factors: this.mfa.factors,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }

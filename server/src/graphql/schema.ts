@@ -5,6 +5,7 @@ import { ApiKeysResolver } from './api-keys.resolver.js';
 import { ApplicationsResolver } from './applications.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
 import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js';
+import { FactorsResolver } from './factors.resolver.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
 import { NodeResolver } from './node.resolver.js';
@@ -28,6 +29,7 @@ export const RESOLVERS = [
   ApiKeysResolver,
   SessionsResolver,
   ApplicationsResolver,
+  FactorsResolver,
 ] as const;
 
 /**

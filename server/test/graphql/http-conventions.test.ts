@@ -183,6 +183,7 @@ async function startProductionLikeApi(api: GraphqlServer) {
     signingKeys: p.signingKeys,
     logger: p.logger,
     applications: p.applications,
+    factors: p.mfa.factors,
     tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({
