@@ -8,6 +8,7 @@ import type { KeyRing } from '../secrets/key-ring.js';
 import type { Logger } from '../shared/logger.js';
 import { FactorAttempts } from './factor-attempts.js';
 import { FactorsService } from './factors.service.js';
+import { MfaPolicyService } from './mfa-policy.service.js';
 import { RecoveryCodesService } from './recovery-codes.service.js';
 import { TotpService } from './totp.service.js';
 
@@ -19,6 +20,7 @@ export interface MfaServices {
   recoveryCodes: RecoveryCodesService;
   passkeys: PasskeysService;
   factors: FactorsService;
+  policy: MfaPolicyService;
 }
 
 export interface MfaServiceDeps {
@@ -40,12 +42,14 @@ export function createMfaServices(deps: MfaServiceDeps): MfaServices {
     metric: (factor, outcome) => metrics.factorVerifications.inc({ factor, outcome }),
   });
   const devices = new DevicesService(keyRing);
+  const factors = new FactorsService({ dataSource, audit, devices });
   return {
     devices,
     risk: new RiskService(devices),
     totp: new TotpService({ dataSource, keyRing, audit, attempts }),
     recoveryCodes: new RecoveryCodesService({ dataSource, keyRing, audit, attempts }),
     passkeys: new PasskeysService({ dataSource, audit, attempts, logger, publicUrl }),
-    factors: new FactorsService({ dataSource, audit, devices }),
+    factors,
+    policy: new MfaPolicyService({ dataSource, factors, devices }),
   };
 }

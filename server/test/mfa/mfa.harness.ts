@@ -7,6 +7,7 @@ import { PasswordHasher } from '../../src/credentials/password-hasher.js';
 import { DevicesService } from '../../src/devices/devices.service.js';
 import { FactorAttempts } from '../../src/mfa/factor-attempts.js';
 import { FactorsService } from '../../src/mfa/factors.service.js';
+import { MfaPolicyService } from '../../src/mfa/mfa-policy.service.js';
 import { RecoveryCodesService } from '../../src/mfa/recovery-codes.service.js';
 import { TotpService } from '../../src/mfa/totp.service.js';
 import { PasskeysService } from '../../src/passkeys/passkeys.service.js';
@@ -39,6 +40,7 @@ export class MfaHarness {
   readonly devices: DevicesService;
   readonly risk: RiskService;
   readonly factors: FactorsService;
+  readonly policy: MfaPolicyService;
   clock = Date.now();
   private readonly tenants = new TenantsService();
   private readonly users = new UsersService(new CredentialsService(new PasswordHasher()));
@@ -63,6 +65,7 @@ export class MfaHarness {
     this.devices = new DevicesService(keyRing);
     this.risk = new RiskService(this.devices);
     this.factors = new FactorsService({ dataSource, audit, devices: this.devices });
+    this.policy = new MfaPolicyService({ dataSource, factors: this.factors, devices: this.devices });
   }
 
   async createTenant(settings: TenantSettingsInput = {}): Promise<Tenant> {
