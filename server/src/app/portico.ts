@@ -19,9 +19,9 @@ import { providerPages } from '../interactions/provider-pages.js';
 import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
 import { OutboxService } from '../jobs/outbox.service.js';
-import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
+import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
 import { oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
 import { ProviderCache } from '../oidc/provider-cache.js';
@@ -102,7 +102,14 @@ export class Portico {
     const { dataSource, oidcModels, providers, audit } = this;
     this.userSessions = new UserSessionsService({ dataSource, oidcModels, providers, audit, logger });
     const { keyRing, metrics } = this;
-    this.mfa = createMfaServices({ dataSource, keyRing, audit, logger, metrics, publicUrl: config.publicUrl });
+    this.mfa = createMfaServices({
+      dataSource,
+      keyRing,
+      audit,
+      logger,
+      metrics,
+      publicUrl: config.publicUrl,
+    });
     this.providerInvalidation = new ProviderInvalidation(
       (slug) => this.providers.invalidate(slug),
       config.redisUrl,

@@ -53,13 +53,24 @@ export class DevicesService {
        ON CONFLICT (user_id, fingerprint_hash) DO UPDATE
          SET last_seen_at = now(), last_ip = EXCLUDED.last_ip, user_agent = EXCLUDED.user_agent
        RETURNING (xmax <> 0) AS known`,
-      [tenantId, userId, this.fingerprint(deviceId), sighting.userAgent?.slice(0, MAX_USER_AGENT) ?? null, sighting.ip ?? null],
+      [
+        tenantId,
+        userId,
+        this.fingerprint(deviceId),
+        sighting.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+        sighting.ip ?? null,
+      ],
     );
     return rows[0]?.known === true;
   }
 
   /** Whether the user signed in from this device before. */
-  async isKnown(manager: EntityManager, tenantId: string, userId: string, deviceId: string | undefined): Promise<boolean> {
+  async isKnown(
+    manager: EntityManager,
+    tenantId: string,
+    userId: string,
+    deviceId: string | undefined,
+  ): Promise<boolean> {
     if (!isDeviceId(deviceId)) return false;
     const rows: unknown[] = await manager.query(
       'SELECT 1 FROM devices WHERE tenant_id = $1 AND user_id = $2 AND fingerprint_hash = ANY($3::text[])',
@@ -94,7 +105,12 @@ export class DevicesService {
    * Whether the cookie remembers this device for this user: a valid HMAC (under any ring key), not
    * expired, and the device still remembered in the table. Anything malformed is simply "no".
    */
-  async isRemembered(manager: EntityManager, tenant: Tenant, userId: string, cookieValue: string | undefined): Promise<boolean> {
+  async isRemembered(
+    manager: EntityManager,
+    tenant: Tenant,
+    userId: string,
+    cookieValue: string | undefined,
+  ): Promise<boolean> {
     const parsed = this.parseCookie(tenant.id, userId, cookieValue);
     if (parsed === null || parsed.expiry * 1000 <= Date.now()) return false;
     const rows: unknown[] = await manager.query(

@@ -19,7 +19,9 @@ export class FactorsResolver {
   constructor(private readonly deps: GraphqlDeps) {}
 
   @Authorized<Permission>('users:read', 'self')
-  @FieldResolver(() => MfaFactorsType, { description: 'Authenticator app, passkeys and recovery codes left.' })
+  @FieldResolver(() => MfaFactorsType, {
+    description: 'Authenticator app, passkeys and recovery codes left.',
+  })
   factors(@Root() user: User): Promise<MfaFactorsType> {
     return this.deps.factors.list(this.deps.dataSource.manager, user.tenantId, user.id);
   }
@@ -49,9 +51,12 @@ export class FactorsResolver {
 
   @Authorized<Permission>('users:write')
   @Mutation(() => ResetFactorsPayload, {
-    description: "Removes every second factor and recovery code of the user and forgets remembered devices.",
+    description: 'Removes every second factor and recovery code of the user and forgets remembered devices.',
   })
-  resetUserFactors(@Arg('userId', () => ID) userId: string, @Ctx() ctx: GraphqlContext): Promise<ResetFactorsPayload> {
+  resetUserFactors(
+    @Arg('userId', () => ID) userId: string,
+    @Ctx() ctx: GraphqlContext,
+  ): Promise<ResetFactorsPayload> {
     const principal = principalOf(ctx);
     return this.deps.dataSource.transaction(async (manager) => {
       const user = await userOfTenant(manager, principal.tenant, userId);

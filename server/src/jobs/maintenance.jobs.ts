@@ -42,7 +42,11 @@ export function maintenanceHandlers(
   };
 }
 
-export const MAINTENANCE_JOBS = ['purge_outbox', 'delete_expired_oidc_models', 'purge_mfa_challenges'] as const;
+export const MAINTENANCE_JOBS = [
+  'purge_outbox',
+  'delete_expired_oidc_models',
+  'purge_mfa_challenges',
+] as const;
 
 /**
  * Schedules the maintenance jobs: every interval, each job gets an outbox row unless one is already

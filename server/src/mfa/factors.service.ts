@@ -128,7 +128,12 @@ export class FactorsService {
    * The administrators' reset: every second factor and recovery code goes, remembered devices are
    * forgotten, so the next login enrolls afresh (when MFA is required). Audited as `user.mfa_reset`.
    */
-  async reset(manager: EntityManager, tenant: Tenant, userId: string, change: Omit<FactorChange, 'authTime'>) {
+  async reset(
+    manager: EntityManager,
+    tenant: Tenant,
+    userId: string,
+    change: Omit<FactorChange, 'authTime'>,
+  ) {
     const removed = await manager.delete(Credential, {
       tenantId: tenant.id,
       userId,
@@ -180,7 +185,11 @@ async function countStrongFactors(manager: EntityManager, tenantId: string, user
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-const info = (row: Credential): FactorInfo => ({ id: row.id, createdAt: row.createdAt, lastUsedAt: row.lastUsedAt });
+const info = (row: Credential): FactorInfo => ({
+  id: row.id,
+  createdAt: row.createdAt,
+  lastUsedAt: row.lastUsedAt,
+});
 
 function passkeyInfo(row: Credential): PasskeyInfo {
   const data = row.data as unknown as PasskeyData;

@@ -62,7 +62,9 @@ export class MfaPolicyService {
 }
 
 /** An application's `config.mfa.policy` (`off` | `optional` | `required`), or none. */
-export function applicationMfaPolicy(application: Pick<Application, 'config'> | null | undefined): MfaPolicy | undefined {
+export function applicationMfaPolicy(
+  application: Pick<Application, 'config'> | null | undefined,
+): MfaPolicy | undefined {
   const mfa = application?.config?.mfa as { policy?: unknown } | undefined;
   const policy = mfa?.policy;
   return (MFA_POLICIES as readonly unknown[]).includes(policy) ? (policy as MfaPolicy) : undefined;

@@ -52,7 +52,11 @@ export type LoginRequirement =
       readonly choices: readonly SecondFactorKind[];
     }
   /** MFA is required but the user has no usable factor: set one up now. */
-  | { readonly kind: 'enrollment'; readonly reasons: readonly StepUpReason[]; readonly choices: readonly SecondFactorKind[] }
+  | {
+      readonly kind: 'enrollment';
+      readonly reasons: readonly StepUpReason[];
+      readonly choices: readonly SecondFactorKind[];
+    }
   | {
       readonly kind: 'done';
       readonly amr: readonly string[];
@@ -64,7 +68,13 @@ export type LoginRequirement =
     };
 
 const FIRST_FACTORS = new Set<CompletedFactor['method']>(['password', 'passkey', 'upstream', 'email_otp']);
-const OFFER_ORDER: readonly SecondFactorKind[] = ['webauthn', 'totp', 'email_otp', 'sms_otp', 'recovery_code'];
+const OFFER_ORDER: readonly SecondFactorKind[] = [
+  'webauthn',
+  'totp',
+  'email_otp',
+  'sms_otp',
+  'recovery_code',
+];
 
 /**
  * The MFA / step-up decision of one login (issue 6 §2; SECURITY.md item 26), a pure function:
@@ -130,7 +140,9 @@ function done(
 ): LoginRequirement {
   const usedPassword = fresh.some((f) => f.method === 'password');
   const offerPasskey =
-    usedPassword && input.passkeysEnabled === true && input.hasPasskey !== true &&
+    usedPassword &&
+    input.passkeysEnabled === true &&
+    input.hasPasskey !== true &&
     input.allowedFactors.includes('webauthn');
   return { kind: 'done', amr: amrFor(fresh), acr: acrFor(fresh), unmet, offerPasskey };
 }

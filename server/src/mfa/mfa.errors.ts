@@ -16,7 +16,11 @@ export const MfaErrors = {
   /** 401: a wrong, reused or expired code, or a locked account: one answer for all (SECURITY.md item 2). */
   invalidCode: () => new AppError(MfaErrorCodes.invalidCode, 401, 'The code is not correct.'),
   totpNotPending: () =>
-    new AppError(MfaErrorCodes.totpNotPending, 409, 'There is no authenticator app waiting for confirmation.'),
+    new AppError(
+      MfaErrorCodes.totpNotPending,
+      409,
+      'There is no authenticator app waiting for confirmation.',
+    ),
   totpAlreadyEnrolled: () =>
     new AppError(MfaErrorCodes.totpAlreadyEnrolled, 409, 'An authenticator app is already set up.'),
   factorNotFound: () => new AppError(MfaErrorCodes.factorNotFound, 404, 'The factor was not found.'),

@@ -29,7 +29,12 @@ export class RecoveryCodesService {
   constructor(private readonly deps: RecoveryCodesDeps) {}
 
   /** Ten new codes (the only time they are seen in clear); the old ones stop working. Audited. */
-  async regenerate(tenant: Tenant, userId: string, actor: Actor, origin: AttemptOrigin = {}): Promise<string[]> {
+  async regenerate(
+    tenant: Tenant,
+    userId: string,
+    actor: Actor,
+    origin: AttemptOrigin = {},
+  ): Promise<string[]> {
     const codes = Array.from({ length: RECOVERY_CODE_COUNT }, newRecoveryCode);
     await this.deps.dataSource.transaction(async (manager) => {
       await manager.delete(Credential, { tenantId: tenant.id, userId, type: 'recovery' });
@@ -101,11 +106,7 @@ function newRecoveryCode(): string {
 /** Case, spaces and dashes do not matter; Crockford's look-alikes read as the digits they resemble. */
 export function normalizeRecoveryCode(input: string): string | null {
   if (typeof input !== 'string') return null;
-  const compact = input
-    .toLowerCase()
-    .replace(/[\s-]/g, '')
-    .replace(/[il]/g, '1')
-    .replace(/o/g, '0');
+  const compact = input.toLowerCase().replace(/[\s-]/g, '').replace(/[il]/g, '1').replace(/o/g, '0');
   if (compact.length !== CODE_CHARACTERS || ![...compact].every((c) => ALPHABET.includes(c))) return null;
   return compact;
 }

@@ -2,8 +2,7 @@ import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { generateSecret, generateSync, generateURI } from 'otplib';
 import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
-import type { AuditLog } from '../audit/audit.service.js';
-import type { Actor } from '../audit/audit.service.js';
+import type { Actor, AuditLog } from '../audit/audit.service.js';
 import { Credential } from '../credentials/credential.entity.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -108,7 +107,7 @@ export class TotpService {
   /** A sign-in code: true once per time step, false for a wrong, reused or locked-out attempt. */
   async verify(tenant: Tenant, userId: string, code: string, origin: AttemptOrigin = {}): Promise<boolean> {
     const credential = await this.credentialOf(this.deps.dataSource.manager, tenant.id, userId);
-    if (!credential || credential.data.confirmed !== true) return false;
+    if (credential?.data.confirmed !== true) return false;
     return this.verifyCredential(tenant, userId, credential, code, origin);
   }
 

@@ -10,7 +10,9 @@ export const PasskeysErrorCodes = {
 export const PasskeysErrors = {
   /** 400: the attestation did not verify (wrong origin, RP ID, challenge, or a spent/expired challenge). */
   registrationFailed: (cause?: unknown) =>
-    new AppError(PasskeysErrorCodes.registrationFailed, 400, 'The passkey could not be registered.', { cause }),
+    new AppError(PasskeysErrorCodes.registrationFailed, 400, 'The passkey could not be registered.', {
+      cause,
+    }),
   alreadyRegistered: () =>
     new AppError(PasskeysErrorCodes.alreadyRegistered, 409, 'This passkey is already registered.'),
   invalidResponse: () =>

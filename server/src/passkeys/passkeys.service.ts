@@ -128,7 +128,10 @@ export class PasskeysService {
       deviceType: info.credentialDeviceType,
     };
     return this.deps.dataSource.transaction(async (tx) => {
-      const clash = await tx.findOneBy(Credential, { tenantId: tenant.id, webauthnCredentialId: info.credential.id });
+      const clash = await tx.findOneBy(Credential, {
+        tenantId: tenant.id,
+        webauthnCredentialId: info.credential.id,
+      });
       if (clash) throw PasskeysErrors.alreadyRegistered();
       const credential = await tx.save(
         tx.create(Credential, {
@@ -160,7 +163,10 @@ export class PasskeysService {
    * user verification preferred). Without: passwordless sign-in and conditional UI (no list: the
    * authenticator offers its discoverable credentials; user verification required).
    */
-  async authenticationOptions(tenant: Tenant, userId?: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  async authenticationOptions(
+    tenant: Tenant,
+    userId?: string,
+  ): Promise<PublicKeyCredentialRequestOptionsJSON> {
     const manager = this.deps.dataSource.manager;
     const forUser = userId !== undefined;
     const userVerification = forUser ? 'preferred' : 'required';
@@ -313,7 +319,9 @@ const challengeBytes = (challenge: string) => new Uint8Array(Buffer.from(challen
 /** The challenge the client signed (from clientDataJSON), to find the stored one. */
 function challengeOf(response: { response: { clientDataJSON: string } }): string {
   try {
-    const clientData = JSON.parse(Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8'));
+    const clientData = JSON.parse(
+      Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8'),
+    );
     if (typeof clientData?.challenge === 'string') return clientData.challenge;
   } catch {
     // falls through
@@ -327,11 +335,18 @@ function descriptorOf(credential: Credential) {
 }
 
 export function passkeysOf(manager: EntityManager, tenantId: string, userId: string): Promise<Credential[]> {
-  return manager.find(Credential, { where: { tenantId, userId, type: 'webauthn' }, order: { createdAt: 'ASC' } });
+  return manager.find(Credential, {
+    where: { tenantId, userId, type: 'webauthn' },
+    order: { createdAt: 'ASC' },
+  });
 }
 
 /** The user's WebAuthn user handle: 32 random bytes, made once, never derived from the email. */
-export async function userHandleOf(manager: EntityManager, tenantId: string, userId: string): Promise<string> {
+export async function userHandleOf(
+  manager: EntityManager,
+  tenantId: string,
+  userId: string,
+): Promise<string> {
   await manager.query(
     `INSERT INTO webauthn_user_handles (tenant_id, user_id, handle) VALUES ($1, $2, $3)
      ON CONFLICT (tenant_id, user_id) DO NOTHING`,

@@ -35,7 +35,14 @@ export class WebauthnChallenges {
     await manager.query(
       `INSERT INTO webauthn_challenges (tenant_id, user_id, purpose, challenge, user_verification, expires_at)
        VALUES ($1, $2, $3, $4, $5, now() + make_interval(secs => $6::float8))`,
-      [challenge.tenantId, challenge.userId, challenge.purpose, value, challenge.userVerification, this.ttlSeconds],
+      [
+        challenge.tenantId,
+        challenge.userId,
+        challenge.purpose,
+        value,
+        challenge.userVerification,
+        this.ttlSeconds,
+      ],
     );
     return value;
   }
@@ -60,7 +67,7 @@ export class WebauthnChallenges {
          SELECT * FROM taken`,
         [tenantId, value, purpose],
       );
-    const row = rows[0] as (typeof rows)[number] & { fits: boolean } | undefined;
+    const row = rows[0] as ((typeof rows)[number] & { fits: boolean }) | undefined;
     if (!row?.live || !row.fits || row.user_id !== userId) return null;
     return { userId: row.user_id, userVerification: row.user_verification };
   }

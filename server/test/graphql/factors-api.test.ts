@@ -5,12 +5,22 @@ import { Tenant } from '../../src/tenants/tenant.entity.js';
 import { User } from '../../src/users/user.entity.js';
 import { SoftwareAuthenticator } from '../passkeys/software-authenticator.js';
 import { needsPostgres } from '../support/services.js';
-import { codesOf, type GraphqlServer, KEYS, signedAccessToken, startGraphqlServer, USERS } from './harness.js';
+import {
+  codesOf,
+  type GraphqlServer,
+  KEYS,
+  signedAccessToken,
+  startGraphqlServer,
+  USERS,
+} from './harness.js';
 
-const MY_FACTORS = '{ me { factors { totp { id } passkeys { id name counterRegressed } recoveryCodesRemaining } } }';
-const REMOVE = 'mutation($id: ID!) { removeMyFactor(id: $id) { totp { id } passkeys { id } recoveryCodesRemaining } }';
+const MY_FACTORS =
+  '{ me { factors { totp { id } passkeys { id name counterRegressed } recoveryCodesRemaining } } }';
+const REMOVE =
+  'mutation($id: ID!) { removeMyFactor(id: $id) { totp { id } passkeys { id } recoveryCodesRemaining } }';
 const RENAME = 'mutation($id: ID!, $name: String!) { renameMyPasskey(id: $id, name: $name) { id name } }';
-const RESET = 'mutation($userId: ID!) { resetUserFactors(userId: $userId) { removedCredentials forgottenDevices } }';
+const RESET =
+  'mutation($userId: ID!) { resetUserFactors(userId: $userId) { removedCredentials forgottenDevices } }';
 
 interface Factors {
   totp: { id: string } | null;
@@ -48,7 +58,10 @@ describe('GraphQL MFA factors', function () {
   after(async () => api?.close());
 
   const tokenOf = (authTime?: number) =>
-    signedAccessToken(api, 'acme', { sub: bob.id, ...(authTime === undefined ? {} : { auth_time: authTime }) });
+    signedAccessToken(api, 'acme', {
+      sub: bob.id,
+      ...(authTime === undefined ? {} : { auth_time: authTime }),
+    });
   const now = () => Math.floor(Date.now() / 1000);
 
   it('lists one’s own factors', async () => {
@@ -69,7 +82,11 @@ describe('GraphQL MFA factors', function () {
     expect(codesOf(withoutAuthTime)).to.deep.equal(['FORBIDDEN']);
     const stale = await api.gql(REMOVE, { id: totpId }, await tokenOf(now() - 600));
     expect(codesOf(stale)).to.deep.equal(['FORBIDDEN']);
-    const removed = await api.gql<{ removeMyFactor: Factors }>(REMOVE, { id: totpId }, await tokenOf(now() - 30));
+    const removed = await api.gql<{ removeMyFactor: Factors }>(
+      REMOVE,
+      { id: totpId },
+      await tokenOf(now() - 30),
+    );
     expect(removed.errors).to.equal(undefined);
     expect(removed.data?.removeMyFactor).to.deep.equal({
       totp: null,

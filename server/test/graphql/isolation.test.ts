@@ -61,7 +61,16 @@ describe('GraphQL tenant isolation: every operation, with the ids of another ten
         tenant: tenant.id,
         factor: factor.credentialId,
       },
-      secrets: [carol.id, hive.id, event.id, tenant.id, factor.credentialId, USERS.carol.email, 'hive', 'Umbrella'],
+      secrets: [
+        carol.id,
+        hive.id,
+        event.id,
+        tenant.id,
+        factor.credentialId,
+        USERS.carol.email,
+        'hive',
+        'Umbrella',
+      ],
     };
     principals.push({ name: 'admin API key of A', auth: KEYS.acmeAdmin });
     principals.push({

@@ -44,7 +44,11 @@ describeOnBothDatabases('MFA factor lifecycle', (db) => {
       [passkeyId, 'Passkey', false],
     ]);
     expect(summary.recoveryCodesRemaining).to.equal(10);
-    expect(await harness.factors.available(manager, tenant, user)).to.deep.equal(['totp', 'webauthn', 'recovery_code']);
+    expect(await harness.factors.available(manager, tenant, user)).to.deep.equal([
+      'totp',
+      'webauthn',
+      'recovery_code',
+    ]);
   });
 
   it('removing a factor needs a sign-in within 5 minutes', async () => {
@@ -54,7 +58,9 @@ describeOnBothDatabases('MFA factor lifecycle', (db) => {
       code: 'reauthentication_required',
     });
     expect(
-      await errorOf(harness.factors.remove(tenant, user.id, totpId, { actor: USER_ACTOR(user), authTime: undefined })),
+      await errorOf(
+        harness.factors.remove(tenant, user.id, totpId, { actor: USER_ACTOR(user), authTime: undefined }),
+      ),
     ).to.include({ code: 'reauthentication_required' });
     await harness.factors.remove(tenant, user.id, totpId, recent(user));
     expect((await harness.factors.list(harness.dataSource.manager, tenant.id, user.id)).totp).to.equal(null);
@@ -89,7 +95,9 @@ describeOnBothDatabases('MFA factor lifecycle', (db) => {
     });
     expect(renamed.name).to.equal('YubiKey');
     expect(
-      await errorOf(harness.factors.renamePasskey(tenant, user.id, passkeyId, ' ', { actor: USER_ACTOR(user) })),
+      await errorOf(
+        harness.factors.renamePasskey(tenant, user.id, passkeyId, ' ', { actor: USER_ACTOR(user) }),
+      ),
     ).to.include({ code: 'invalid_passkey_name' });
     expect(
       await errorOf(harness.factors.renamePasskey(tenant, user.id, totpId, 'x', { actor: USER_ACTOR(user) })),
@@ -99,7 +107,12 @@ describeOnBothDatabases('MFA factor lifecycle', (db) => {
   it('an admin reset removes every factor and forgets remembered devices, audited', async () => {
     const { tenant, user } = await withTotpAndPasskey({ mfa: { policy: 'required' } });
     const manager = harness.dataSource.manager;
-    const { cookieValue } = await harness.devices.remember(manager, tenant, user.id, DevicesService.newDeviceId());
+    const { cookieValue } = await harness.devices.remember(
+      manager,
+      tenant,
+      user.id,
+      DevicesService.newDeviceId(),
+    );
     const admin: Tenant['id'] = '00000000-0000-4000-8000-000000000001';
     const result = await harness.dataSource.transaction((tx) =>
       harness.factors.reset(tx, tenant, user.id, { actor: { type: 'api_key', id: admin } }),

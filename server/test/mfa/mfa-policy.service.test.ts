@@ -25,7 +25,12 @@ describeOnBothDatabases('MFA policy service', (db) => {
       choices: ['webauthn'],
     });
     const manager = harness.dataSource.manager;
-    const { cookieValue } = await harness.devices.remember(manager, tenant, user.id, DevicesService.newDeviceId());
+    const { cookieValue } = await harness.devices.remember(
+      manager,
+      tenant,
+      user.id,
+      DevicesService.newDeviceId(),
+    );
     const remembered = { tenant, user, completed: passwordNow(), rememberedDeviceCookie: cookieValue };
     expect(await harness.policy.decide(remembered)).to.deep.include({ kind: 'done', offerPasskey: false });
     expect(
@@ -36,10 +41,16 @@ describeOnBothDatabases('MFA policy service', (db) => {
     const rememberOff = await harness.createTenant({ mfa: { rememberDevice: false } });
     const other = await harness.createUser(rememberOff);
     await registerPasskey(harness, rememberOff, other);
-    const cookie = (await harness.devices.remember(manager, rememberOff, other.id, DevicesService.newDeviceId()))
-      .cookieValue;
+    const cookie = (
+      await harness.devices.remember(manager, rememberOff, other.id, DevicesService.newDeviceId())
+    ).cookieValue;
     expect(
-      await harness.policy.decide({ tenant: rememberOff, user: other, completed: passwordNow(), rememberedDeviceCookie: cookie }),
+      await harness.policy.decide({
+        tenant: rememberOff,
+        user: other,
+        completed: passwordNow(),
+        rememberedDeviceCookie: cookie,
+      }),
     ).to.deep.include({ kind: 'second_factor' });
   });
 
@@ -47,7 +58,9 @@ describeOnBothDatabases('MFA policy service', (db) => {
     const tenant = await harness.createTenant({ mfa: { policy: 'optional' } });
     const user = await harness.createUser(tenant);
     const application = { config: { mfa: { policy: 'required' } } };
-    expect(await harness.policy.decide({ tenant, user, application, completed: passwordNow() })).to.deep.include({
+    expect(
+      await harness.policy.decide({ tenant, user, application, completed: passwordNow() }),
+    ).to.deep.include({
       kind: 'enrollment',
       choices: ['totp', 'webauthn'],
     });
@@ -60,10 +73,21 @@ describeOnBothDatabases('MFA policy service', (db) => {
     expect(risk.decision).to.equal('allow'); // 50 is not above the default threshold of 50
     const risky = { ...risk, decision: 'step_up' as const };
     const remembered = (
-      await harness.devices.remember(harness.dataSource.manager, tenant, user.id, DevicesService.newDeviceId())
+      await harness.devices.remember(
+        harness.dataSource.manager,
+        tenant,
+        user.id,
+        DevicesService.newDeviceId(),
+      )
     ).cookieValue;
     expect(
-      await harness.policy.decide({ tenant, user, completed: passwordNow(), risk: risky, rememberedDeviceCookie: remembered }),
+      await harness.policy.decide({
+        tenant,
+        user,
+        completed: passwordNow(),
+        risk: risky,
+        rememberedDeviceCookie: remembered,
+      }),
     ).to.deep.include({ kind: 'second_factor', reasons: ['risk'] });
   });
 });

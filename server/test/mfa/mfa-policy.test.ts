@@ -113,13 +113,21 @@ describe('MFA policy engine', () => {
       input: {
         available: ['totp'],
         maxAge: 60,
-        completed: [{ method: 'password', at: NOW - 1 }, { method: 'totp', at: NOW - 600 }],
+        completed: [
+          { method: 'password', at: NOW - 1 },
+          { method: 'totp', at: NOW - 600 },
+        ],
       },
       expected: { kind: 'second_factor', reasons: ['enrolled'] },
     },
     {
       name: 'passwordless passkey with user verification satisfies required MFA: acr phr, amr hwk user',
-      input: { tenantPolicy: 'required', available: ['webauthn'], completed: [passkeyUv], acrValues: [ACR_MFA] },
+      input: {
+        tenantPolicy: 'required',
+        available: ['webauthn'],
+        completed: [passkeyUv],
+        acrValues: [ACR_MFA],
+      },
       expected: { kind: 'done', acr: ACR_PHR, amr: ['hwk', 'user'] },
     },
     {

@@ -51,7 +51,13 @@ export class MfaHarness {
   ) {
     const { audit, logger, lockouts, keyRing } = this;
     this.attempts = new FactorAttempts({ dataSource, audit, logger, lockouts });
-    this.totp = new TotpService({ dataSource, keyRing, audit, attempts: this.attempts, now: () => this.clock });
+    this.totp = new TotpService({
+      dataSource,
+      keyRing,
+      audit,
+      attempts: this.attempts,
+      now: () => this.clock,
+    });
     this.recoveryCodes = new RecoveryCodesService({ dataSource, keyRing, audit, attempts: this.attempts });
     this.challenges = new WebauthnChallenges(options.challengeTtlSeconds);
     this.passkeys = new PasskeysService({

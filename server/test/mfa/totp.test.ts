@@ -24,7 +24,12 @@ describeOnBothDatabases('TOTP', (db) => {
     const user = await harness.createUser(tenant);
     const enrollment = await harness.totp.beginEnrollment(tenant, user);
     harness.clock -= 30_000; // confirm with the previous step's code, so "now" stays unused
-    await harness.totp.confirmEnrollment(tenant, user, codeAt(enrollment.secret, harness.clock), USER_ACTOR(user));
+    await harness.totp.confirmEnrollment(
+      tenant,
+      user,
+      codeAt(enrollment.secret, harness.clock),
+      USER_ACTOR(user),
+    );
     harness.clock += 30_000;
     return { tenant, user, secret: enrollment.secret, enrollment };
   }
@@ -77,15 +82,19 @@ describeOnBothDatabases('TOTP', (db) => {
   it('accepts ±window steps from the tenant settings and nothing beyond', async () => {
     const { tenant, user, secret } = await enrolled();
     expect(await harness.totp.verify(tenant, user.id, codeAt(secret, harness.clock + 30_000))).to.equal(true);
-    expect(await harness.totp.verify(tenant, user.id, codeAt(secret, harness.clock - 60_000))).to.equal(false);
-    expect(await harness.totp.verify(tenant, user.id, codeAt(secret, harness.clock + 60_000))).to.equal(false);
+    expect(await harness.totp.verify(tenant, user.id, codeAt(secret, harness.clock - 60_000))).to.equal(
+      false,
+    );
+    expect(await harness.totp.verify(tenant, user.id, codeAt(secret, harness.clock + 60_000))).to.equal(
+      false,
+    );
 
     const strict = await enrolled({ mfa: { totpWindow: 0 } });
     const previous = codeAt(strict.secret, harness.clock - 30_000);
     expect(await harness.totp.verify(strict.tenant, strict.user.id, previous)).to.equal(false);
-    expect(await harness.totp.verify(strict.tenant, strict.user.id, codeAt(strict.secret, harness.clock))).to.equal(
-      true,
-    );
+    expect(
+      await harness.totp.verify(strict.tenant, strict.user.id, codeAt(strict.secret, harness.clock)),
+    ).to.equal(true);
   });
 
   it('counts failures into the account lockout, refuses while locked, and forgets them on success', async () => {
@@ -94,13 +103,17 @@ describeOnBothDatabases('TOTP', (db) => {
       expect(await harness.totp.verify(tenant, user.id, wrong)).to.equal(false);
     }
     expect(await harness.lockoutFailures(tenant, user)).to.equal(3);
-    expect(await harness.totp.verify(tenant, user.id, codeAt(secret, harness.clock)), 'locked').to.equal(false);
+    expect(await harness.totp.verify(tenant, user.id, codeAt(secret, harness.clock)), 'locked').to.equal(
+      false,
+    );
     expect((await harness.auditActions(tenant)).map((e) => e.action)).to.include('user.locked_out');
 
     const other = await enrolled({ lockout: { maxFailures: 5 } });
     await harness.totp.verify(other.tenant, other.user.id, '000000');
     expect(await harness.lockoutFailures(other.tenant, other.user)).to.equal(1);
-    expect(await harness.totp.verify(other.tenant, other.user.id, codeAt(other.secret, harness.clock))).to.equal(true);
+    expect(
+      await harness.totp.verify(other.tenant, other.user.id, codeAt(other.secret, harness.clock)),
+    ).to.equal(true);
     expect(await harness.lockoutFailures(other.tenant, other.user)).to.equal(0);
     const attempts: { method: string; succeeded: boolean }[] = await harness.dataSource.query(
       'SELECT method, succeeded FROM login_attempts WHERE user_id = $1 ORDER BY id',

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { Credential } from '../../src/credentials/credential.entity.js';
 import type { PasskeyData } from '../../src/passkeys/passkeys.service.js';
-import { describeOnBothDatabases } from '../support/databases.js';
 import { MfaHarness, PUBLIC_URL } from '../mfa/mfa.harness.js';
+import { describeOnBothDatabases } from '../support/databases.js';
 import { SoftwareAuthenticator } from './software-authenticator.js';
 
 /**
@@ -33,7 +33,10 @@ describeOnBothDatabases('passkeys', (db) => {
   it('registers a discoverable passkey with RP ID = host of PUBLIC_URL and a random user handle', async () => {
     const { tenant, user, credential, options, authenticator } = await registered();
     expect(options.rp.id).to.equal('login.example.test');
-    expect(options.authenticatorSelection).to.include({ residentKey: 'required', userVerification: 'preferred' });
+    expect(options.authenticatorSelection).to.include({
+      residentKey: 'required',
+      userVerification: 'preferred',
+    });
     expect(options.attestation).to.equal('none');
     expect(Buffer.from(options.user.id, 'base64url')).to.have.length(32);
     expect(options.user.id).to.not.include(Buffer.from(user.email!).toString('base64url'));
@@ -54,8 +57,16 @@ describeOnBothDatabases('passkeys', (db) => {
     const options = await harness.passkeys.authenticationOptions(tenant);
     expect(options.userVerification).to.equal('required');
     expect(options.allowCredentials ?? []).to.deep.equal([]);
-    const login = await harness.passkeys.verifyAuthentication(tenant, authenticator.assert(options, PUBLIC_URL));
-    expect(login).to.deep.equal({ ok: true, userId: user.id, credentialId: credential.id, userVerified: true });
+    const login = await harness.passkeys.verifyAuthentication(
+      tenant,
+      authenticator.assert(options, PUBLIC_URL),
+    );
+    expect(login).to.deep.equal({
+      ok: true,
+      userId: user.id,
+      credentialId: credential.id,
+      userVerified: true,
+    });
     const stored = await harness.dataSource.manager.findOneByOrFail(Credential, { id: credential.id });
     expect(Number(stored.signCount)).to.equal(2);
     expect(stored.lastUsedAt).to.be.instanceOf(Date);
@@ -124,9 +135,9 @@ describeOnBothDatabases('passkeys', (db) => {
   it('flags, audits and refuses a signature counter that goes backwards', async () => {
     const { tenant, authenticator, credential } = await registered(5);
     const ok = await harness.passkeys.authenticationOptions(tenant);
-    expect((await harness.passkeys.verifyAuthentication(tenant, authenticator.assert(ok, PUBLIC_URL))).ok).to.equal(
-      true,
-    ); // counter 6 stored
+    expect(
+      (await harness.passkeys.verifyAuthentication(tenant, authenticator.assert(ok, PUBLIC_URL))).ok,
+    ).to.equal(true); // counter 6 stored
 
     const cloned = await harness.passkeys.authenticationOptions(tenant);
     const response = authenticator.assert(cloned, PUBLIC_URL, { counter: 3 });
@@ -146,7 +157,10 @@ describeOnBothDatabases('passkeys', (db) => {
     const { tenant, authenticator } = await registered(0);
     for (let n = 0; n < 2; n += 1) {
       const options = await harness.passkeys.authenticationOptions(tenant);
-      const login = await harness.passkeys.verifyAuthentication(tenant, authenticator.assert(options, PUBLIC_URL));
+      const login = await harness.passkeys.verifyAuthentication(
+        tenant,
+        authenticator.assert(options, PUBLIC_URL),
+      );
       expect(login.ok).to.equal(true);
     }
   });

@@ -4,8 +4,8 @@ import { networkOf } from '../../src/risk/networks.js';
 import { scoreRisk } from '../../src/risk/risk-score.js';
 import type { Tenant } from '../../src/tenants/tenant.entity.js';
 import type { User } from '../../src/users/user.entity.js';
-import { describeOnBothDatabases } from '../support/databases.js';
 import { MfaHarness } from '../mfa/mfa.harness.js';
+import { describeOnBothDatabases } from '../support/databases.js';
 
 describe('risk: networks and scoring', () => {
   it('groups IPv4 by /24 and IPv6 by /48, IPv4-mapped as IPv4', () => {
@@ -62,12 +62,17 @@ describeOnBothDatabases('risk: signals', (db) => {
       ip: '198.51.100.20',
       loginStartedAt,
     });
-    expect(first.signals).to.deep.equal({ newDevice: true, newNetwork: true, recentFailures: 0, accountsFromIp: 1 });
+    expect(first.signals).to.deep.equal({
+      newDevice: true,
+      newNetwork: true,
+      recentFailures: 0,
+      accountsFromIp: 1,
+    });
     expect(first).to.deep.include({ score: 50, threshold: 40, decision: 'step_up' });
 
-    expect(await harness.devices.recordSighting(manager, tenant.id, user.id, deviceId, { ip: '198.51.100.20' })).to.equal(
-      false,
-    );
+    expect(
+      await harness.devices.recordSighting(manager, tenant.id, user.id, deviceId, { ip: '198.51.100.20' }),
+    ).to.equal(false);
     const later = await harness.risk.assess(manager, tenant, {
       userId: user.id,
       deviceId,
@@ -114,24 +119,41 @@ describeOnBothDatabases('remembered devices', (db) => {
     const other = await harness.createUser(tenant);
     const manager = harness.dataSource.manager;
     const deviceId = DevicesService.newDeviceId();
-    const remembered = await harness.devices.remember(manager, tenant, user.id, deviceId, { userAgent: 'mocha' });
+    const remembered = await harness.devices.remember(manager, tenant, user.id, deviceId, {
+      userAgent: 'mocha',
+    });
     expect(remembered.expiresAt.getTime()).to.be.closeTo(Date.now() + 3_600_000, 5_000);
-    expect(await harness.devices.isRemembered(manager, tenant, user.id, remembered.cookieValue)).to.equal(true);
-    expect(await harness.devices.isRemembered(manager, tenant, other.id, remembered.cookieValue)).to.equal(false);
+    expect(await harness.devices.isRemembered(manager, tenant, user.id, remembered.cookieValue)).to.equal(
+      true,
+    );
+    expect(await harness.devices.isRemembered(manager, tenant, other.id, remembered.cookieValue)).to.equal(
+      false,
+    );
     const otherTenant = await harness.createTenant();
-    expect(await harness.devices.isRemembered(manager, otherTenant, user.id, remembered.cookieValue)).to.equal(false);
+    expect(
+      await harness.devices.isRemembered(manager, otherTenant, user.id, remembered.cookieValue),
+    ).to.equal(false);
 
     const [id, expiry, mac] = remembered.cookieValue.split('.');
     const extended = `${id}.${Number(expiry) + 86_400}.${mac}`;
-    expect(await harness.devices.isRemembered(manager, tenant, user.id, extended), 'tampered expiry').to.equal(false);
+    expect(
+      await harness.devices.isRemembered(manager, tenant, user.id, extended),
+      'tampered expiry',
+    ).to.equal(false);
     expect(await harness.devices.isRemembered(manager, tenant, user.id, 'garbage')).to.equal(false);
     const otherKeys = new DevicesService(new MfaHarness(harness.dataSource).keyRing);
-    expect(await otherKeys.isRemembered(manager, tenant, user.id, remembered.cookieValue), 'another key').to.equal(
-      false,
-    );
+    expect(
+      await otherKeys.isRemembered(manager, tenant, user.id, remembered.cookieValue),
+      'another key',
+    ).to.equal(false);
 
     expect(await harness.devices.forgetAll(manager, tenant.id, user.id)).to.equal(1);
-    expect(await harness.devices.isRemembered(manager, tenant, user.id, remembered.cookieValue)).to.equal(false);
-    expect(await harness.devices.isKnown(manager, tenant.id, user.id, deviceId), 'still a known device').to.equal(true);
+    expect(await harness.devices.isRemembered(manager, tenant, user.id, remembered.cookieValue)).to.equal(
+      false,
+    );
+    expect(
+      await harness.devices.isKnown(manager, tenant.id, user.id, deviceId),
+      'still a known device',
+    ).to.equal(true);
   });
 });
