@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   type AuthenticationResponseJSON,
   generateAuthenticationOptions,
@@ -9,7 +8,7 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { Actor, AuditLog } from '../audit/audit.service.js';
 import { SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { Credential } from '../credentials/credential.entity.js';
@@ -19,6 +18,13 @@ import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { User } from '../users/user.entity.js';
+import {
+  challengeBytes,
+  challengeOf,
+  descriptorOf,
+  passkeysOf,
+  userHandleOf,
+} from './passkey-credentials.js';
 import { PasskeysErrors } from './passkeys.errors.js';
 import { CHALLENGE_TTL_SECONDS, WebauthnChallenges } from './webauthn-challenges.js';
 
@@ -48,7 +54,6 @@ export type PasskeyLogin =
   | { ok: false; reason: 'unknown_credential' | 'wrong_user' | 'verification_failed' | 'counter_regression' };
 
 const TIMEOUT_MS = CHALLENGE_TTL_SECONDS * 1000;
-const USER_HANDLE_BYTES = 32;
 
 /**
  * Passkeys with @simplewebauthn/server (issue 6 §1, SECURITY.md item 24): registration of discoverable
@@ -311,50 +316,4 @@ export class PasskeysService {
 interface CheckedAssertion {
   login: PasskeyLogin;
   counter: number;
-}
-
-/** simplewebauthn base64url-encodes the bytes it is given: so the options carry the stored value. */
-const challengeBytes = (challenge: string) => new Uint8Array(Buffer.from(challenge, 'base64url'));
-
-/** The challenge the client signed (from clientDataJSON), to find the stored one. */
-function challengeOf(response: { response: { clientDataJSON: string } }): string {
-  try {
-    const clientData = JSON.parse(
-      Buffer.from(response.response.clientDataJSON, 'base64url').toString('utf8'),
-    );
-    if (typeof clientData?.challenge === 'string') return clientData.challenge;
-  } catch {
-    // falls through
-  }
-  throw PasskeysErrors.invalidResponse();
-}
-
-function descriptorOf(credential: Credential) {
-  const data = credential.data as unknown as PasskeyData;
-  return { id: credential.webauthnCredentialId!, transports: data.transports };
-}
-
-export function passkeysOf(manager: EntityManager, tenantId: string, userId: string): Promise<Credential[]> {
-  return manager.find(Credential, {
-    where: { tenantId, userId, type: 'webauthn' },
-    order: { createdAt: 'ASC' },
-  });
-}
-
-/** The user's WebAuthn user handle: 32 random bytes, made once, never derived from the email. */
-export async function userHandleOf(
-  manager: EntityManager,
-  tenantId: string,
-  userId: string,
-): Promise<string> {
-  await manager.query(
-    `INSERT INTO webauthn_user_handles (tenant_id, user_id, handle) VALUES ($1, $2, $3)
-     ON CONFLICT (tenant_id, user_id) DO NOTHING`,
-    [tenantId, userId, randomBytes(USER_HANDLE_BYTES).toString('base64url')],
-  );
-  const rows: { handle: string }[] = await manager.query(
-    'SELECT handle FROM webauthn_user_handles WHERE tenant_id = $1 AND user_id = $2',
-    [tenantId, userId],
-  );
-  return rows[0]!.handle;
 }
