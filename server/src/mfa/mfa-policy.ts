@@ -126,7 +126,9 @@ function stepUpReasons(
   const reasons: StepUpReason[] = [];
   if (!isMultiFactor(fresh)) {
     if (!input.rememberedDevice && policy === 'required') reasons.push('policy_required');
-    if (!input.rememberedDevice && policy === 'optional' && usable.length > 0) reasons.push('enrolled');
+    // Enrolled means an app or passkey the user set up; a verified email alone is not an enrollment.
+    const enrolled = usable.some((kind) => ENROLLABLE_FACTORS.includes(kind));
+    if (!input.rememberedDevice && policy === 'optional' && enrolled) reasons.push('enrolled');
   }
   if (wanted !== null && !acrSatisfies(acrFor(fresh), wanted)) reasons.push('acr_values');
   if (input.riskStepUp && policy !== 'off' && !isMultiFactor(fresh)) reasons.push('risk');

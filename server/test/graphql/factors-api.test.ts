@@ -95,6 +95,14 @@ describe('GraphQL MFA factors', function () {
     });
   });
 
+  it('an access token from a real sign-in carries auth_time, so a fresh login may remove a factor', async () => {
+    const token = await api.userToken('acme', USERS.bob);
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
+    expect(claims.auth_time).to.be.a('number').and.closeTo(now(), 60);
+    const renamed = await api.gql(RENAME, { id: passkeyId, name: 'Laptop' }, token);
+    expect(renamed.errors).to.equal(undefined);
+  });
+
   it('an API key has no factors of its own; a reader cannot reset', async () => {
     expect(codesOf(await api.gql(REMOVE, { id: passkeyId }, KEYS.acmeAdmin))).to.deep.equal(['NOT_FOUND']);
     expect(codesOf(await api.gql(RESET, { userId: bob.id }, KEYS.acmeReader))).to.deep.equal(['FORBIDDEN']);

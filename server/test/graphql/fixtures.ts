@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import type { Portico } from '../../src/app/portico.js';
+import { Credential } from '../../src/credentials/credential.entity.js';
 import { Membership, Organization, OrgDomain } from '../../src/organizations/organization.entity.js';
 import { Tenant } from '../../src/tenants/tenant.entity.js';
+import { User } from '../../src/users/user.entity.js';
 
 /** Makes rows of tenant `tenantId` for a mutation that acts on something other than a user. */
 export type Fixture = (
@@ -50,6 +52,22 @@ async function application(portico: Portico, manager: EntityManager, tenantId: s
   return app.id;
 }
 
+/** A second factor of the self-service mutations' user (bob, whose token runs `…My…` mutations). */
+function factorOfBob(type: 'totp' | 'webauthn'): Fixture {
+  return async (_portico, manager, tenantId, i) => {
+    const bob = await manager.findOneByOrFail(User, { tenantId, email: 'bob@example.com' });
+    const row = manager.create(Credential, {
+      tenantId,
+      userId: bob.id,
+      type,
+      name: `audited-factor-${i}`,
+      data: type === 'totp' ? { confirmed: true } : { transports: [] },
+      webauthnCredentialId: type === 'webauthn' ? `audited-credential-${i}` : null,
+    });
+    return (await manager.save(row)).id;
+  };
+}
+
 /** By mutation name: the id that the audit-trail test passes to it (a fresh user otherwise). */
 export const AUDITED_FIXTURES: Record<string, Fixture> = {
   revokeApiKey: async (portico, manager, tenantId, i) =>
@@ -74,4 +92,6 @@ export const AUDITED_FIXTURES: Record<string, Fixture> = {
   deleteApplication: application,
   removeOrganizationMember: member,
   setMemberRoles: member,
+  removeMyFactor: factorOfBob('totp'),
+  renameMyPasskey: factorOfBob('webauthn'),
 };

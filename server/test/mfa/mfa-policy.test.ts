@@ -29,6 +29,16 @@ describe('MFA policy engine', () => {
       expected: { kind: 'second_factor', reasons: ['enrolled'], choices: ['totp', 'recovery_code'] },
     },
     {
+      name: 'optional, only a verified email (email_otp) → not an enrollment, done',
+      input: { available: ['email_otp'] },
+      expected: { kind: 'done' },
+    },
+    {
+      name: 'required, only a verified email → email code asked, no enrollment',
+      input: { tenantPolicy: 'required', available: ['email_otp'] },
+      expected: { kind: 'second_factor', choices: ['email_otp'] },
+    },
+    {
       name: 'optional, enrolled, remembered device → done',
       input: { available: ['totp'], rememberedDevice: true },
       expected: { kind: 'done', amr: ['pwd'] },

@@ -43,10 +43,18 @@ describeOnBothDatabases('risk: signals', (db) => {
     tenant = await harness.createTenant({ mfa: { riskThreshold: 40 } });
   });
 
-  async function attempt(user: User | null, ip: string, succeeded: boolean, identifier = user?.email ?? 'x') {
+  /** One attempt, `secondsAgo` in the past (explicit times: rows written in one millisecond tie). */
+  async function attempt(
+    user: User | null,
+    ip: string,
+    succeeded: boolean,
+    secondsAgo = 0,
+    identifier = user?.email ?? 'x',
+  ) {
     await harness.dataSource.query(
-      `INSERT INTO login_attempts (tenant_id, user_id, identifier, ip, method, succeeded) VALUES ($1, $2, $3, $4, 'password', $5)`,
-      [tenant.id, user?.id ?? null, identifier, ip, succeeded],
+      `INSERT INTO login_attempts (tenant_id, user_id, identifier, ip, method, succeeded, created_at)
+       VALUES ($1, $2, $3, $4, 'password', $5, now() - make_interval(secs => $6::float8))`,
+      [tenant.id, user?.id ?? null, identifier, ip, succeeded, secondsAgo],
     );
   }
 
@@ -85,12 +93,12 @@ describeOnBothDatabases('risk: signals', (db) => {
 
   it('counts failures since the last success, and distinct accounts tried from one IP', async () => {
     const user = await harness.createUser(tenant);
-    await attempt(user, '192.0.2.1', false);
-    await attempt(user, '192.0.2.1', true);
-    await attempt(user, '192.0.2.1', false);
-    await attempt(user, '192.0.2.1', false);
-    for (let n = 0; n < 6; n += 1) await attempt(null, '192.0.2.200', false, `nobody${n}@example.com`);
-    await attempt(user, '192.0.2.200', false);
+    await attempt(user, '192.0.2.1', false, 50);
+    await attempt(user, '192.0.2.1', true, 40);
+    await attempt(user, '192.0.2.1', false, 30);
+    await attempt(user, '192.0.2.1', false, 20);
+    for (let n = 0; n < 6; n += 1) await attempt(null, '192.0.2.200', false, 10, `nobody${n}@example.com`);
+    await attempt(user, '192.0.2.200', false, 5);
     const assessment = await harness.risk.assess(harness.dataSource.manager, tenant, {
       userId: user.id,
       ip: '192.0.2.200',
