@@ -33,6 +33,7 @@ import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs
 import { OutboxService } from '../jobs/outbox.service.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
+import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
 import { oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
 import { ProviderCache } from '../oidc/provider-cache.js';
@@ -87,6 +88,8 @@ export class Portico {
   readonly consent: ConsentService;
   readonly profileFields: ProfileFieldsService;
   readonly loginPrompts: LoginPromptsService;
+  /** TOTP, recovery codes, passkeys, remembered devices, risk and factor lifecycle (issue 6). */
+  readonly mfa: MfaServices;
   private passwordLoginService: PasswordLoginService | undefined;
   private accountService: AccountService | undefined;
   private ipThrottleInstance: IpThrottle | undefined;
@@ -144,6 +147,15 @@ export class Portico {
     });
     const { dataSource, oidcModels, providers, audit } = this;
     this.userSessions = new UserSessionsService({ dataSource, oidcModels, providers, audit, logger });
+    const { keyRing, metrics } = this;
+    this.mfa = createMfaServices({
+      dataSource,
+      keyRing,
+      audit,
+      logger,
+      metrics,
+      publicUrl: config.publicUrl,
+    });
     this.providerInvalidation = new ProviderInvalidation(
       (slug) => this.providers.invalidate(slug),
       config.redisUrl,
@@ -315,6 +327,7 @@ export class Portico {
       consent: this.consent,
       profileFields: this.profileFields,
       account: this.account,
+      factors: this.mfa.factors,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }

@@ -28,6 +28,8 @@ export interface Principal {
   /** The API key id or the user id. */
   id: string;
   permissions: ReadonlySet<Permission>;
+  /** A user's last sign-in (the access token's `auth_time`, epoch seconds), when the token carries it. */
+  authTime?: number;
 }
 
 const TENANT_READ: Permission[] = ['users:read', 'orgs:read', 'apps:read', 'audit:read'];

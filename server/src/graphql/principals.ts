@@ -71,6 +71,13 @@ export class PrincipalResolver {
     const user = await manager.findOneBy(User, { id: verified.payload.sub, tenantId: tenant.id });
     if (user?.status !== 'active') return undefined;
     const roles = await this.deps.users.tenantRoles(manager, user.id);
-    return { kind: 'user', tenant, id: user.id, permissions: userPermissions(tenant, roles) };
+    const authTime = verified.payload.auth_time;
+    return {
+      kind: 'user',
+      tenant,
+      id: user.id,
+      permissions: userPermissions(tenant, roles),
+      ...(typeof authTime === 'number' ? { authTime } : {}),
+    };
   }
 }

@@ -6,6 +6,7 @@ import { ApplicationsResolver } from './applications.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
 import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js';
 import { ConsentResolver } from './consent.resolver.js';
+import { FactorsResolver } from './factors.resolver.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
 import { MeAccountResolver } from './me-account.resolver.js';
@@ -38,6 +39,7 @@ export const RESOLVERS = [
   ConsentResolver,
   MyConsentsResolver,
   ProfileFieldsResolver,
+  FactorsResolver,
 ] as const;
 
 /**

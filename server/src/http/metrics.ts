@@ -29,6 +29,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly factorVerifications = new Counter({
+    name: 'portico_mfa_verifications_total',
+    help: 'Second-factor and passkey verifications, by factor and outcome',
+    labelNames: ['factor', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'portico_' });
   }

@@ -33,10 +33,20 @@ export function maintenanceHandlers(
       }
       context.logger.info({ deleted }, 'deleted expired oidc models');
     },
+    /** Expired WebAuthn challenges, and TOTP steps long past any verification window. */
+    async purge_mfa_challenges(_payload, context) {
+      await dataSource.query('DELETE FROM webauthn_challenges WHERE expires_at <= now()');
+      await dataSource.query(`DELETE FROM totp_used_steps WHERE used_at < now() - interval '1 day'`);
+      context.logger.info('purged expired mfa challenges');
+    },
   };
 }
 
-export const MAINTENANCE_JOBS = ['purge_outbox', 'delete_expired_oidc_models'] as const;
+export const MAINTENANCE_JOBS = [
+  'purge_outbox',
+  'delete_expired_oidc_models',
+  'purge_mfa_challenges',
+] as const;
 
 /**
  * Schedules the maintenance jobs: every interval, each job gets an outbox row unless one is already

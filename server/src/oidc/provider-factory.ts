@@ -3,6 +3,7 @@ import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
+import { ACR_MFA, ACR_PHR as ACR_PHISHING_RESISTANT } from '../mfa/factors.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -42,8 +43,8 @@ export type ProviderPages = Pick<Configuration, 'renderError'> & {
   successSource: NonNullable<NonNullable<Configuration['features']>['deviceFlow']>['successSource'];
 };
 
-export const ACR_MFA = 'urn:portico:acr:mfa';
-export const ACR_PHISHING_RESISTANT = 'urn:portico:acr:phr';
+/** The `acr` values of ARCHITECTURE.md "Hosted pages", defined with the MFA vocabulary. */
+export { ACR_MFA, ACR_PHR as ACR_PHISHING_RESISTANT } from '../mfa/factors.js';
 
 /** The audience of access tokens for Portico's own GraphQL API (ARCHITECTURE.md "Public contract"). */
 export const graphqlResource = (publicUrl: string): string => `${publicUrl}/graphql`;
@@ -100,6 +101,7 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
         }
       },
     },
+    extraTokenClaims: authTimeClaim,
     clientBasedCORS: (_ctx, origin, client) =>
       ((client.corsOrigins as string[] | undefined) ?? []).includes(origin),
     cookies: {
@@ -193,6 +195,17 @@ function guardedFetch(allowedHosts: readonly string[]) {
     }
     return globalThis.fetch(input, init);
   };
+}
+
+/**
+ * `auth_time` in access tokens (from the code, refresh token or device code they were issued for), so
+ * the API can ask for a recent sign-in before factors change (ARCHITECTURE.md "Hosted pages").
+ */
+function authTimeClaim(ctx: KoaContextWithOIDC, token: { kind: string }) {
+  if (token.kind !== 'AccessToken') return undefined;
+  const { AuthorizationCode, RefreshToken, DeviceCode } = ctx.oidc.entities;
+  const authTime = AuthorizationCode?.authTime ?? RefreshToken?.authTime ?? DeviceCode?.authTime;
+  return typeof authTime === 'number' ? { auth_time: authTime } : undefined;
 }
 
 function resourceServerFor(publicUrl: string, resource: string, settings: TenantSettings): ResourceServer {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MFA_POLICIES, SECOND_FACTOR_KINDS } from '../mfa/factors.js';
 
 /**
  * Tenant settings (ARCHITECTURE.md "Tenants"; kickstart `tenants[].settings`). A tenant row stores only
@@ -12,7 +13,22 @@ export const tenantSettingsSchema = z.strictObject({
   registration: z
     .strictObject({ enabled: z.boolean().default(true), requireVerifiedEmail: z.boolean().default(false) })
     .prefault({}),
-  mfa: z.strictObject({ policy: z.enum(['off', 'optional', 'required']).default('optional') }).prefault({}),
+  mfa: z
+    .strictObject({
+      policy: z.enum(MFA_POLICIES).default('optional'),
+      allowedFactors: z
+        .array(z.enum(SECOND_FACTOR_KINDS))
+        .min(1)
+        .default(['totp', 'webauthn', 'recovery_code', 'email_otp']),
+      /** TOTP codes accepted this many 30-second steps before and after now (ARCHITECTURE: ±1). */
+      totpWindow: z.number().int().min(0).max(3).default(1),
+      rememberDevice: z.boolean().default(true),
+      /** Risk score (0–100) above which a login steps up to a second factor. */
+      riskThreshold: z.number().int().min(0).max(100).default(50),
+      /** How far back the risk engine looks for the user's networks (days). */
+      riskNetworkDays: z.number().int().min(1).max(365).default(90),
+    })
+    .prefault({}),
   passwordless: z
     .strictObject({
       passkeys: z.boolean().default(true),

@@ -79,6 +79,9 @@ export const DOMAIN_TABLES = [
   'deliveries',
   'webhooks',
   'audit_events',
+  'webauthn_challenges',
+  'totp_used_steps',
+  'webauthn_user_handles',
 ];
 
 export async function publicTables(db: Sql): Promise<string[]> {

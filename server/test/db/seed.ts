@@ -130,6 +130,14 @@ export async function seedUserFootprint(db: Sql, graph: TenantGraph, userId: str
   await insert(db, 'user_roles', { ...owned, role_id: graph.tenantRoleId });
   await insert(db, 'devices', { ...owned, fingerprint_hash: randomUUID() });
   await insert(db, 'lockouts', { ...owned, consecutive_failures: 2 });
+  await insert(db, 'webauthn_user_handles', { ...owned, handle: randomUUID() });
+  await insert(db, 'webauthn_challenges', {
+    ...owned,
+    purpose: 'registration',
+    challenge: randomUUID(),
+    user_verification: 'preferred',
+    expires_at: new Date(Date.now() + 60_000),
+  });
   await insert(db, 'login_attempts', {
     ...owned,
     identifier: 'someone',

@@ -13,6 +13,9 @@ import {
 } from './harness.js';
 import { operationDocument, type RootOperation, rootOperations } from './operations.js';
 
+/** Self-service on one's own factors: any user token may call them (another's id is "not found"). */
+const OWN_FACTORS = ['removeMyFactor', 'renameMyPasskey'];
+
 /**
  * Every root field is authorized (SECURITY.md 35): API keys by scope, user tokens by tenant role
  * (`admin` reads and writes, `viewer` reads), `me` for any user token, and instance administration
@@ -117,7 +120,7 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
   it("a user's token without a tenant role reaches only me, updateMe, revokeMySessions and its own node", async () => {
     const token = await api.userToken('acme', USERS.bob);
     await expectAllowed(named('me', 'updateMe', 'grantMyConsent', 'withdrawMyConsent'), token);
-    await expectForbidden(except('me', 'node', ...SELF_SERVICE, ...SELF_CONSENT), token);
+    await expectForbidden(except('me', 'node', ...SELF_SERVICE, ...SELF_CONSENT, ...OWN_FACTORS), token);
     const own = await api.gql<{ node: { id: string } | null }>(
       'query($id: ID!) { node(id: $id) { id } }',
       { id: bobId },
@@ -151,7 +154,7 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
     ];
     await expectAllowed(named(...reads), token);
     await expectForbidden(
-      except(...reads, 'node', ...SELF_SERVICE, ...SELF_CONSENT, 'tenants', 'createTenant'),
+      except(...reads, 'node', ...SELF_SERVICE, ...SELF_CONSENT, 'tenants', 'createTenant', ...OWN_FACTORS),
       token,
     );
     await expectForbidden(named('tenants', 'createTenant'), token);

@@ -1,10 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { Portico } from '../../src/app/portico.js';
 import { SYSTEM_ACTOR } from '../../src/audit/audit.service.js';
+import { Credential } from '../../src/credentials/credential.entity.js';
 import { Membership, Organization, OrgDomain } from '../../src/organizations/organization.entity.js';
 import { ProfileField } from '../../src/profiles/profile-field.entity.js';
 import { Tenant } from '../../src/tenants/tenant.entity.js';
 import { Role } from '../../src/users/role.entity.js';
+import { User } from '../../src/users/user.entity.js';
 
 /** Makes rows of tenant `tenantId` for a mutation that acts on something other than a user. */
 export type Fixture = (
@@ -63,6 +65,22 @@ async function customRole(_portico: Portico, manager: EntityManager, tenantId: s
   return (await manager.save(role)).id;
 }
 
+/** A second factor of the self-service mutations' user (bob, whose token runs `…My…` mutations). */
+function factorOfBob(type: 'totp' | 'webauthn'): Fixture {
+  return async (_portico, manager, tenantId, i) => {
+    const bob = await manager.findOneByOrFail(User, { tenantId, email: 'bob@example.com' });
+    const row = manager.create(Credential, {
+      tenantId,
+      userId: bob.id,
+      type,
+      name: `audited-factor-${i}`,
+      data: type === 'totp' ? { confirmed: true } : { transports: [] },
+      webauthnCredentialId: type === 'webauthn' ? `audited-credential-${i}` : null,
+    });
+    return (await manager.save(row)).id;
+  };
+}
+
 /** By mutation name: the id that the audit-trail test passes to it (a fresh user otherwise). */
 export const AUDITED_FIXTURES: Record<string, Fixture> = {
   revokeApiKey: async (portico, manager, tenantId, i) =>
@@ -94,6 +112,8 @@ export const AUDITED_FIXTURES: Record<string, Fixture> = {
   deleteProfileField: applicationAndProfileField,
   grantMyConsent: probePolicy,
   withdrawMyConsent: probePolicy,
+  removeMyFactor: factorOfBob('totp'),
+  renameMyPasskey: factorOfBob('webauthn'),
 };
 
 /** A profile field sharing its id with an application, so both ID arguments of the probe exist. */

@@ -190,6 +190,7 @@ async function startProductionLikeApi(api: GraphqlServer) {
     consent: p.consent,
     profileFields: p.profileFields,
     account: p.account,
+    factors: p.mfa.factors,
     tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({

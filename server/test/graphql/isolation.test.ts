@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { AuditEvent } from '../../src/audit/audit-event.entity.js';
+import { Credential } from '../../src/credentials/credential.entity.js';
 import { buildGraphqlSchema } from '../../src/graphql/schema.js';
 import { Membership, Organization } from '../../src/organizations/organization.entity.js';
 import { Tenant } from '../../src/tenants/tenant.entity.js';
@@ -31,6 +32,7 @@ describe('GraphQL tenant isolation: every operation, with the ids of another ten
       orgs: await manager.countBy(Organization, { tenantId: tenant.id }),
       members: await manager.countBy(Membership, { tenantId: tenant.id }),
       audit: await manager.countBy(AuditEvent, { tenantId: tenant.id }),
+      credentials: await manager.countBy(Credential, { tenantId: tenant.id }),
     });
   }
 
@@ -49,9 +51,26 @@ describe('GraphQL tenant isolation: every operation, with the ids of another ten
     const tenant = await manager.findOneByOrFail(Tenant, { slug: 'umbrella' });
     const hive = await manager.findOneByOrFail(Organization, { tenantId: tenant.id, slug: 'hive' });
     const event = await manager.findOneByOrFail(AuditEvent, { tenantId: tenant.id, action: 'user.updated' });
+    // A second factor of B's user (an authenticator app waiting for its first code).
+    const factor = await api.server.portico.mfa.totp.beginEnrollment(tenant, carol);
     tenantB = {
-      ids: { user: carol.id, organization: hive.id, auditEvent: event.id, tenant: tenant.id },
-      secrets: [carol.id, hive.id, event.id, tenant.id, USERS.carol.email, 'hive', 'Umbrella'],
+      ids: {
+        user: carol.id,
+        organization: hive.id,
+        auditEvent: event.id,
+        tenant: tenant.id,
+        factor: factor.credentialId,
+      },
+      secrets: [
+        carol.id,
+        hive.id,
+        event.id,
+        tenant.id,
+        factor.credentialId,
+        USERS.carol.email,
+        'hive',
+        'Umbrella',
+      ],
     };
     principals.push({ name: 'admin API key of A', auth: KEYS.acmeAdmin });
     principals.push({
