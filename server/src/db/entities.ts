@@ -3,6 +3,7 @@ import { Application } from '../applications/application.entity.js';
 import { AuditEvent } from '../audit/audit-event.entity.js';
 import { Credential } from '../credentials/credential.entity.js';
 import { OutboxMessage } from '../jobs/outbox.entity.js';
+import { Delivery, MessageTemplate, SmsProvider } from '../messaging/messaging.entity.js';
 import { SigningKey } from '../oidc/signing-key.entity.js';
 import { Membership, MembershipRole, Organization, OrgDomain } from '../organizations/organization.entity.js';
 import { Tenant } from '../tenants/tenant.entity.js';
@@ -25,4 +26,7 @@ export const ENTITIES = [
   AuditEvent,
   OutboxMessage,
   SigningKey,
+  MessageTemplate,
+  Delivery,
+  SmsProvider,
 ];
