@@ -78,6 +78,8 @@ export class MailSink {
         );
       },
     });
+    // A client that vanished mid-session (a killed worker) is an expected event here, not a crash.
+    server.on('error', () => {});
     await new Promise<void>((resolve, reject) => {
       server.server.once('error', reject);
       server.listen(this.port, '127.0.0.1', () => {
