@@ -205,6 +205,8 @@ export class Portico {
       signingKeys,
       logger,
       applications: this.applications,
+      messageTemplates: this.messageTemplates,
+      smsProviders: this.smsProviders,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }

@@ -2,6 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { ApiKeysService } from '../apikeys/apikeys.service.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { AuditLog } from '../audit/audit.service.js';
+import type { MessageTemplatesService } from '../messaging/message-templates.service.js';
+import type { SmsProvidersService } from '../messaging/sms-providers.service.js';
 import type { SigningKeysService } from '../oidc/signing-keys.service.js';
 import type { Logger } from '../shared/logger.js';
 import type { TenantsService } from '../tenants/tenants.service.js';
@@ -21,6 +23,8 @@ export interface GraphqlDeps {
   userSessions: UserSessionsService;
   signingKeys: SigningKeysService;
   applications: ApplicationsService;
+  messageTemplates: MessageTemplatesService;
+  smsProviders: SmsProvidersService;
   /** After a tenant's applications changed: every replica rebuilds its OIDC provider. */
   tenantsChanged: (slugs: string[]) => Promise<void>;
   logger: Logger;

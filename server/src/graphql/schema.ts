@@ -5,12 +5,15 @@ import { ApiKeysResolver } from './api-keys.resolver.js';
 import { ApplicationsResolver } from './applications.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
 import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js';
+import { DeliveriesResolver } from './deliveries.resolver.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
+import { MessageTemplatesResolver } from './message-templates.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { OrganizationMutationsResolver } from './organization-mutations.resolver.js';
 import { OrganizationsResolver } from './organizations.resolver.js';
 import { SessionsResolver } from './sessions.resolver.js';
+import { SmsProvidersResolver } from './sms-providers.resolver.js';
 import { TenantsResolver } from './tenants.resolver.js';
 import { UserMutationsResolver } from './user-mutations.resolver.js';
 import { UsersResolver } from './users.resolver.js';
@@ -28,6 +31,9 @@ export const RESOLVERS = [
   ApiKeysResolver,
   SessionsResolver,
   ApplicationsResolver,
+  MessageTemplatesResolver,
+  SmsProvidersResolver,
+  DeliveriesResolver,
 ] as const;
 
 /**

@@ -183,6 +183,8 @@ async function startProductionLikeApi(api: GraphqlServer) {
     signingKeys: p.signingKeys,
     logger: p.logger,
     applications: p.applications,
+    messageTemplates: p.messageTemplates,
+    smsProviders: p.smsProviders,
     tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({
