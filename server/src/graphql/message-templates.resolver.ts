@@ -7,6 +7,7 @@ import type { GraphqlDeps } from './graphql.deps.js';
 import {
   MessageChannelEnum,
   MessageKindEnum,
+  MessageLocaleEnum,
   MessageTemplatesFilter,
   MessageTemplateType,
   SetMessageTemplateInput,
@@ -51,7 +52,7 @@ export class MessageTemplatesResolver {
   async deleteMessageTemplate(
     @Arg('kind', () => MessageKindEnum) kind: MessageKind,
     @Arg('channel', () => MessageChannelEnum) channel: MessageChannel,
-    @Arg('locale', () => String) locale: string,
+    @Arg('locale', () => MessageLocaleEnum) locale: string,
     @Ctx() ctx: GraphqlContext,
   ): Promise<MessageTemplate> {
     const { tenant } = principalOf(ctx);

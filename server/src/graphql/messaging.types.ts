@@ -11,7 +11,9 @@ const enumOf = <T extends string>(values: readonly T[]) =>
 export const MessageKindEnum = enumOf<MessageKind>(MESSAGE_KINDS);
 export const MessageChannelEnum = enumOf<MessageChannel>(['email', 'sms']);
 export const DeliveryStatusEnum = enumOf<DeliveryStatus>(['queued', 'sent', 'failed', 'dead', 'dropped']);
-export const SmsProviderKindEnum = enumOf<SmsProviderKind>(['twilio', 'webhook']);
+export const SmsProviderKindEnum = enumOf<SmsProviderKind>(['webhook', 'twilio']);
+/** GraphQL enum values cannot hold a hyphen: `pt_BR` stands for the locale `pt-BR`. */
+export const MessageLocaleEnum = { en: 'en', de: 'de', fr: 'fr', es: 'es', pt_BR: 'pt-BR' } as const;
 
 registerEnumType(MessageKindEnum, { name: 'MessageKind', description: 'Every message the server sends.' });
 registerEnumType(MessageChannelEnum, { name: 'MessageChannel' });
@@ -19,6 +21,10 @@ registerEnumType(DeliveryStatusEnum, {
   name: 'DeliveryStatus',
   description:
     'queued: accepted; sent; failed: an attempt failed (retried); dead: gave up; dropped: expired.',
+});
+registerEnumType(MessageLocaleEnum, {
+  name: 'MessageLocale',
+  description: 'The locales messages are written in (pt_BR is pt-BR).',
 });
 registerEnumType(SmsProviderKindEnum, {
   name: 'SmsProviderKind',
@@ -32,7 +38,7 @@ export class MessageTemplateType {
   @Field(() => ID) id!: string;
   @Field(() => MessageKindEnum) kind!: MessageKind;
   @Field(() => MessageChannelEnum) channel!: MessageChannel;
-  @Field(() => String) locale!: string;
+  @Field(() => MessageLocaleEnum) locale!: string;
   @Field(() => String, { nullable: true }) subject!: string | null;
   @Field(() => String) textBody!: string;
   @Field(() => String, { nullable: true, description: 'null: the text in the branded layout.' })
@@ -44,7 +50,7 @@ export class MessageTemplateType {
 export class MessageTemplatesFilter {
   @Field(() => MessageKindEnum, { nullable: true }) kind?: MessageKind;
   @Field(() => MessageChannelEnum, { nullable: true }) channel?: MessageChannel;
-  @Field(() => String, { nullable: true }) locale?: string;
+  @Field(() => MessageLocaleEnum, { nullable: true }) locale?: string;
 }
 
 @InputType({
@@ -54,7 +60,7 @@ export class MessageTemplatesFilter {
 export class SetMessageTemplateInput {
   @Field(() => MessageKindEnum) kind!: MessageKind;
   @Field(() => MessageChannelEnum) channel!: MessageChannel;
-  @Field(() => String, { description: 'en, de, fr, es or pt-BR.' }) @Length(2, 5) locale!: string;
+  @Field(() => MessageLocaleEnum) locale!: string;
   @Field(() => String, { nullable: true, description: 'Email only.' })
   @IsOptional()
   @Length(1, 300)

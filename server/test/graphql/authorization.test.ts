@@ -126,6 +126,10 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
       'organization',
       'applications',
       'application',
+      'messageTemplates',
+      'smsProviders',
+      'deliveries',
+      'deadMessages',
     ];
     await expectAllowed(named(...reads), token);
     await expectForbidden(

@@ -8,7 +8,7 @@ import { codesOf, type GraphqlServer, KEYS, startGraphqlServer } from './harness
 const SET_TEMPLATE = `mutation($input: SetMessageTemplateInput!) {
   setMessageTemplate(input: $input) { id kind channel locale subject textBody htmlBody } }`;
 const TEMPLATES = `query($filter: MessageTemplatesFilter) { messageTemplates(filter: $filter) { kind channel locale subject } }`;
-const DELETE_TEMPLATE = `mutation { deleteMessageTemplate(kind: password_reset, channel: email, locale: "de") { id } }`;
+const DELETE_TEMPLATE = `mutation { deleteMessageTemplate(kind: password_reset, channel: email, locale: de) { id } }`;
 const CREATE_PROVIDER = `mutation($input: CreateSmsProviderInput!) {
   createSmsProvider(input: $input) { id name kind priority enabled url from accountSid } }`;
 const UPDATE_PROVIDER = `mutation($id: ID!, $input: UpdateSmsProviderInput!) {
