@@ -28,6 +28,11 @@ export async function enforceSmsLimits(manager: EntityManager, message: Outgoing
   ];
   const hit = exceeded.find(([, count, limit]) => count >= limit);
   if (hit) throw MessagingErrors.smsLimited(hit[0]);
+  // Counts older than the longest window are useless; each send clears the ones that aged out.
+  await manager.query(
+    `DELETE FROM sms_sends WHERE tenant_id = $1 AND created_at <= now() - interval '1 day'`,
+    [tenantId],
+  );
   await manager.query(`INSERT INTO sms_sends (tenant_id, phone, ip) VALUES ($1, $2, $3)`, [
     tenantId,
     message.to,
