@@ -94,8 +94,12 @@ export class Portico {
     this.applications = new ApplicationsService(this.keyRing);
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
-    this.outbox = new OutboxService(this.dataSource);
-    this.deliveries = new DeliveriesService(this.dataSource);
+    this.outbox = new OutboxService(this.dataSource, {
+      dropped: (manager, jobs) => this.deliveries.recordDropped(manager, jobs),
+    });
+    this.deliveries = new DeliveriesService(this.dataSource, (channel, outcome) =>
+      this.metrics.messages.inc({ channel, provider: 'none', outcome }),
+    );
     this.smsProviders = new SmsProvidersService(this.keyRing);
     this.outboundHttp = new OutboundHttp(config.outboundAllowedHosts);
     this.messaging = new MessagingService({

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
-import { describeError } from '../jobs/outbox.service.js';
+import { type DroppedJob, describeError } from '../jobs/outbox.service.js';
 import { Delivery, type DeliveryStatus } from './messaging.entity.js';
-import type { MessageChannel } from './messaging.service.js';
+import { EMAIL_QUEUE, type MessageChannel, SMS_QUEUE } from './messaging.service.js';
 
 export interface DeliveryRecord {
   outboxId: string;
@@ -21,7 +21,11 @@ export interface DeliveryRecord {
  * before sending, so a job delivered again after its message went out does not send it again.
  */
 export class DeliveriesService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    /** Counts records in the metrics (the worker counts its own attempts). */
+    private readonly onRecorded?: (channel: MessageChannel, outcome: 'dropped') => void,
+  ) {}
 
   async record(record: DeliveryRecord, manager: EntityManager = this.dataSource.manager): Promise<void> {
     await manager
@@ -41,6 +45,29 @@ export class DeliveriesService {
       })
       .orIgnore() // a second `sent` of one message (a redelivered job) keeps the first
       .execute();
+  }
+
+  /** Messages dropped unsent (a one-time code that expired first), in the transaction that dropped them. */
+  async recordDropped(manager: EntityManager, jobs: readonly DroppedJob[]): Promise<void> {
+    for (const job of jobs) {
+      if (job.queue !== EMAIL_QUEUE && job.queue !== SMS_QUEUE) continue;
+      const channel = job.queue === SMS_QUEUE ? 'sms' : 'email';
+      const recipient = typeof job.payload.to === 'string' ? job.payload.to : '';
+      const error = 'expired before it could be sent';
+      await this.record(
+        {
+          outboxId: job.id,
+          tenantId: job.tenantId,
+          channel,
+          recipient,
+          status: 'dropped',
+          attempt: job.attempts,
+          error,
+        },
+        manager,
+      );
+      this.onRecorded?.(channel, 'dropped');
+    }
   }
 
   /** The `sent` record of a message, if it went out already. */

@@ -82,7 +82,16 @@ for (const mode of MODES) {
       expect(row.status).to.equal('dropped');
       await sleep(300);
       expect(h.sink.mailsTo('late@example.com')).to.deep.equal([]);
-      expect(statuses(await h.deliveries(id))).to.not.include('sent');
+      const rows = await h.deliveries(id);
+      expect(statuses(rows)).to.not.include('sent');
+      expect(rows.at(-1)).to.include({ status: 'dropped', error: 'expired before it could be sent' });
+    });
+
+    it('a code already expired when the relay claims it is dropped without an attempt', async () => {
+      const id = await h.send({ to: 'never@example.com', expiresAt: new Date(Date.now() - 1_000) });
+      expect((await h.finished(id)).status).to.equal('dropped');
+      expect(statuses(await h.deliveries(id))).to.deep.equal(['queued', 'dropped']);
+      expect(h.sink.mailsTo('never@example.com')).to.deep.equal([]);
     });
 
     it('sends SMS through a Twilio-compatible API with basic auth and the idempotency header', async () => {
