@@ -13,6 +13,8 @@ export const API_KEY_SCOPES = [
   'orgs:read',
   'orgs:write',
   'audit:read',
+  'messaging:read',
+  'messaging:write',
   'tenants:write',
 ] as const;
 

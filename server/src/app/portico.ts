@@ -32,7 +32,13 @@ import { RegistrationService } from '../interactions/registration.service.js';
 import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs.js';
 import { OutboxService } from '../jobs/outbox.service.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
+import { DeliveriesService } from '../messaging/deliveries.service.js';
+import type { EmailTransport } from '../messaging/email-transport.js';
+import { MessageTemplatesService } from '../messaging/message-templates.service.js';
+import { createEmailTransport, messagingQueues } from '../messaging/messaging.jobs.js';
 import { MessagingService } from '../messaging/messaging.service.js';
+import { enforceSmsLimits } from '../messaging/sms-limits.js';
+import { SmsProvidersService } from '../messaging/sms-providers.service.js';
 import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
 import { oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
@@ -46,6 +52,7 @@ import { loadKeyRing } from '../secrets/secret-key-file.js';
 import { SecretsService } from '../secrets/secrets.service.js';
 import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
+import { OutboundHttp } from '../shared/outbound-http.js';
 import { closeRedis, createRequestPathRedis, type PorticoRedis } from '../shared/redis.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
@@ -74,6 +81,12 @@ export class Portico {
   readonly secrets: SecretsService;
   readonly outbox: OutboxService;
   readonly messaging: MessagingService;
+  readonly messageTemplates = new MessageTemplatesService();
+  readonly deliveries: DeliveriesService;
+  readonly smsProviders: SmsProvidersService;
+  /** The one guarded client of outbound HTTP (SECURITY.md item 36). */
+  readonly outboundHttp: OutboundHttp;
+  private emailTransport: EmailTransport | undefined;
   readonly signingKeys: SigningKeysService;
   readonly oidcModels: DatabaseOidcModelStore;
   readonly providers: ProviderCache;
@@ -117,8 +130,31 @@ export class Portico {
     });
     this.kickstart = new KickstartService({ ...this.services(), dataSource: this.dataSource, logger });
     this.secrets = new SecretsService(this.dataSource, this.keyRing);
-    this.outbox = new OutboxService(this.dataSource);
-    this.messaging = new MessagingService({ outbox: this.outbox, keyRing: this.keyRing });
+    this.outbox = new OutboxService(this.dataSource, {
+      dropped: (manager, jobs) => this.deliveries.recordDropped(manager, jobs),
+    });
+    this.deliveries = new DeliveriesService(this.dataSource, (channel, outcome) =>
+      this.metrics.messages.inc({ channel, provider: 'none', outcome }),
+    );
+    this.smsProviders = new SmsProvidersService(this.keyRing);
+    this.outboundHttp = new OutboundHttp(config.outboundAllowedHosts);
+    this.messaging = new MessagingService({
+      outbox: this.outbox,
+      keyRing: this.keyRing,
+      beforeSms: enforceSmsLimits,
+      afterSend: (manager, message, outboxId) =>
+        this.deliveries.record(
+          {
+            outboxId,
+            tenantId: message.tenant.id,
+            channel: message.channel,
+            recipient: message.to,
+            status: 'queued',
+            attempt: 0,
+          },
+          manager,
+        ),
+    });
     this.signingKeys = new SigningKeysService(this.keyRing);
     this.oidcModels = new DatabaseOidcModelStore(this.dataSource);
     this.csrf = new CsrfTokens(this.keyRing);
@@ -139,6 +175,7 @@ export class Portico {
       messaging: this.messaging,
       consent: this.consent,
       profileFields: this.profileFields,
+      publicUrl: config.publicUrl,
     });
     this.providers = new ProviderCache({
       loadTenant: (slug) => this.tenants.findBySlug(this.dataSource.manager, slug),
@@ -328,6 +365,8 @@ export class Portico {
       profileFields: this.profileFields,
       account: this.account,
       factors: this.mfa.factors,
+      messageTemplates: this.messageTemplates,
+      smsProviders: this.smsProviders,
       tenantsChanged: (slugs) => this.tenantsChanged(slugs),
     };
   }
@@ -346,7 +385,18 @@ export class Portico {
   /** Every queue's processors: each domain adds its queue here as it gains background work. */
   jobQueues(): QueueHandlers {
     const handlers = maintenanceHandlers(this.dataSource, this.oidcModels);
-    return { [MAINTENANCE_QUEUE]: { handlers, concurrency: 1 } };
+    return { [MAINTENANCE_QUEUE]: { handlers, concurrency: 1 }, ...this.messagingQueues() };
+  }
+
+  private messagingQueues(): QueueHandlers {
+    const { config, logger, dataSource, metrics, messaging, deliveries, smsProviders } = this;
+    this.emailTransport ??= createEmailTransport(config, logger);
+    return messagingQueues({
+      ...{ config, logger, dataSource, metrics, messaging, deliveries, smsProviders },
+      templates: this.messageTemplates,
+      http: this.outboundHttp,
+      emailTransport: this.emailTransport,
+    });
   }
 
   private services() {
@@ -406,6 +456,7 @@ export class Portico {
   }
 
   async close(): Promise<void> {
+    this.emailTransport?.close();
     await this.providerInvalidation.close();
     if (this.requestPathRedis) await closeRedis(this.requestPathRedis);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();

@@ -4,6 +4,7 @@ import { AuditEvent } from '../audit/audit-event.entity.js';
 import { ConsentPolicy, ConsentRecord } from '../consent/consent.entity.js';
 import { Credential } from '../credentials/credential.entity.js';
 import { OutboxMessage } from '../jobs/outbox.entity.js';
+import { Delivery, MessageTemplate, SmsProvider } from '../messaging/messaging.entity.js';
 import { SigningKey } from '../oidc/signing-key.entity.js';
 import { Membership, MembershipRole, Organization, OrgDomain } from '../organizations/organization.entity.js';
 import { ProfileField } from '../profiles/profile-field.entity.js';
@@ -32,4 +33,7 @@ export const ENTITIES = [
   ConsentPolicy,
   ConsentRecord,
   ProfileField,
+  MessageTemplate,
+  Delivery,
+  SmsProvider,
 ];

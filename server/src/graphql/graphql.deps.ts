@@ -5,6 +5,8 @@ import type { ApplicationsService } from '../applications/applications.service.j
 import type { AuditLog } from '../audit/audit.service.js';
 import type { ConsentService } from '../consent/consent.service.js';
 import type { PasswordResetService } from '../credentials/password-reset.service.js';
+import type { MessageTemplatesService } from '../messaging/message-templates.service.js';
+import type { SmsProvidersService } from '../messaging/sms-providers.service.js';
 import type { FactorsService } from '../mfa/factors.service.js';
 import type { SigningKeysService } from '../oidc/signing-keys.service.js';
 import type { ProfileFieldsService } from '../profiles/profile-fields.service.js';
@@ -33,6 +35,8 @@ export interface GraphqlDeps {
   profileFields: ProfileFieldsService;
   /** Second factors of users (`me { factors }`, `resetUserFactors`). */
   factors: FactorsService;
+  messageTemplates: MessageTemplatesService;
+  smsProviders: SmsProvidersService;
   /** After a tenant's applications changed: every replica rebuilds its OIDC provider. */
   tenantsChanged: (slugs: string[]) => Promise<void>;
   logger: Logger;

@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'tenants:read',
   'tenants:write',
   'apikeys:admin',
+  'messaging:read',
+  'messaging:write',
   'self',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
@@ -32,8 +34,8 @@ export interface Principal {
   authTime?: number;
 }
 
-const TENANT_READ: Permission[] = ['users:read', 'orgs:read', 'apps:read', 'audit:read'];
-const TENANT_WRITE: Permission[] = ['users:write', 'orgs:write', 'apps:write'];
+const TENANT_READ: Permission[] = ['users:read', 'orgs:read', 'apps:read', 'audit:read', 'messaging:read'];
+const TENANT_WRITE: Permission[] = ['users:write', 'orgs:write', 'apps:write', 'messaging:write'];
 /** Only the tenant's administrators (scope or role `admin`) manage its API keys. */
 const TENANT_ADMIN: Permission[] = [...TENANT_READ, ...TENANT_WRITE, 'apikeys:admin'];
 

@@ -6,10 +6,12 @@ import { ApplicationsResolver } from './applications.resolver.js';
 import { AuditResolver } from './audit.resolver.js';
 import { assertEveryRootFieldAuthorized, authChecker } from './authorization.js';
 import { ConsentResolver } from './consent.resolver.js';
+import { DeliveriesResolver } from './deliveries.resolver.js';
 import { FactorsResolver } from './factors.resolver.js';
 import type { GraphqlDeps } from './graphql.deps.js';
 import { MeResolver } from './me.resolver.js';
 import { MeAccountResolver } from './me-account.resolver.js';
+import { MessageTemplatesResolver } from './message-templates.resolver.js';
 import { MyConsentsResolver } from './my-consents.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 import { OrganizationMutationsResolver } from './organization-mutations.resolver.js';
@@ -17,6 +19,7 @@ import { OrganizationsResolver } from './organizations.resolver.js';
 import { ProfileFieldsResolver } from './profile-fields.resolver.js';
 import { RolesResolver } from './roles.resolver.js';
 import { SessionsResolver } from './sessions.resolver.js';
+import { SmsProvidersResolver } from './sms-providers.resolver.js';
 import { TenantsResolver } from './tenants.resolver.js';
 import { UserMutationsResolver } from './user-mutations.resolver.js';
 import { UsersResolver } from './users.resolver.js';
@@ -40,6 +43,9 @@ export const RESOLVERS = [
   MyConsentsResolver,
   ProfileFieldsResolver,
   FactorsResolver,
+  MessageTemplatesResolver,
+  SmsProvidersResolver,
+  DeliveriesResolver,
 ] as const;
 
 /**

@@ -36,6 +36,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly messages = new Counter({
+    name: 'portico_messages_total',
+    help: 'Email and SMS delivery attempts, by channel, provider and outcome (sent, failed, dead, duplicate)',
+    labelNames: ['channel', 'provider', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'portico_' });
   }

@@ -6,6 +6,7 @@ import type { NewPasswordPolicy } from '../credentials/new-password-policy.js';
 import type { PasswordHasher } from '../credentials/password-hasher.js';
 import { passwordHashPolicyOf } from '../credentials/password-policy.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
+import { tenantLink } from '../messaging/message-links.js';
 import type { MessagingService } from '../messaging/messaging.service.js';
 import type { MissingField, ProfileFieldsService } from '../profiles/profile-fields.service.js';
 import { type FieldError, validateProfileValues } from '../profiles/profile-values.js';
@@ -58,6 +59,7 @@ export class RegistrationService {
       consent: ConsentService;
       profileFields: ProfileFieldsService;
       audit: AuditLog;
+      publicUrl: string;
     },
   ) {}
 
@@ -108,7 +110,8 @@ export class RegistrationService {
           to: existing.email ?? email,
           locale: input.locale,
           userId: existing.id,
-          variables: { email },
+          // Where the owner can sign in (or reset a forgotten password): the tenant's account pages.
+          variables: { link: tenantLink(this.deps.publicUrl, tenant.slug, 'account', {}) },
         });
         return { email };
       }

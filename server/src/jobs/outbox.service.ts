@@ -34,13 +34,24 @@ const MAX_ERROR_LENGTH = 2_000;
 export const FINAL_STATUSES: readonly OutboxStatus[] = ['done', 'dead', 'dropped'];
 const OPEN = ['pending', 'enqueued'] as const;
 
+/** What a domain learns about its jobs' outcomes, in the transaction that records them. */
+export interface OutboxHooks {
+  /** Rows just dropped unsent (expired), e.g. to record the message as dropped. */
+  dropped?: (manager: EntityManager, rows: readonly DroppedJob[]) => Promise<void>;
+}
+
+export type DroppedJob = Pick<OutboxMessage, 'id' | 'tenantId' | 'queue' | 'name' | 'payload' | 'attempts'>;
+
 /**
  * The outbox (ARCHITECTURE.md "Request flows" → Message): a domain service writes its change and the
  * job in one transaction, so a job exists exactly when the change committed. The relay and the job
  * processor move a row through pending → enqueued → done | dead | dropped.
  */
 export class OutboxService {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly hooks: OutboxHooks = {},
+  ) {}
 
   /** Writes the job in the caller's transaction (`manager`); returns its id, which is also the job id. */
   async add(manager: EntityManager, job: NewOutboxJob): Promise<string> {
@@ -110,9 +121,21 @@ export class OutboxService {
 
   async markDropped(ids: readonly string[], manager = this.dataSource.manager): Promise<void> {
     if (ids.length === 0) return;
-    await this.openRows(manager, ids)
+    const result = await this.openRows(manager, ids)
       .set({ status: 'dropped', processedAt: () => 'now()' })
+      .returning(['id', 'tenant_id', 'queue', 'name', 'payload', 'attempts'])
       .execute();
+    const rows = (result.raw as Record<string, unknown>[]).map(
+      (row): DroppedJob => ({
+        id: String(row.id),
+        tenantId: (row.tenant_id as string | null) ?? null,
+        queue: String(row.queue),
+        name: String(row.name),
+        payload: row.payload as Record<string, unknown>,
+        attempts: Number(row.attempts),
+      }),
+    );
+    if (rows.length > 0 && this.hooks.dropped) await this.hooks.dropped(manager, rows);
   }
 
   async markDone(id: string): Promise<void> {

@@ -65,6 +65,8 @@ export class MessagingService {
       keyRing: KeyRing;
       /** Checks per-tenant SMS limits before an SMS is accepted; throws a `messaging_sms_limited` error. */
       beforeSms?: (manager: EntityManager, message: OutgoingMessage) => Promise<void>;
+      /** Records the message as `queued` in the deliveries log, in the same transaction. */
+      afterSend?: (manager: EntityManager, message: OutgoingMessage, outboxId: string) => Promise<void>;
     },
   ) {}
 
@@ -80,13 +82,15 @@ export class MessagingService {
       userId: message.userId ?? null,
       sealedVariables: this.deps.keyRing.encrypt(JSON.stringify(message.variables), sealContext(message.to)),
     };
-    return this.deps.outbox.add(manager, {
+    const outboxId = await this.deps.outbox.add(manager, {
       queue: message.channel === 'email' ? EMAIL_QUEUE : SMS_QUEUE,
       name: message.kind,
       tenantId: message.tenant.id,
       payload: { ...payload },
       expiresAt: message.expiresAt ?? null,
     });
+    if (this.deps.afterSend) await this.deps.afterSend(manager, message, outboxId);
+    return outboxId;
   }
 
   /** The variables of a payload, for the worker that renders it. */

@@ -6,6 +6,7 @@ import type { ApplicationsService } from '../applications/applications.service.j
 import { ACR_MFA, ACR_PHR as ACR_PHISHING_RESISTANT } from '../mfa/factors.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { Logger } from '../shared/logger.js';
+import { guardedFetch } from '../shared/outbound-http.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
 import { accountFinder, CLAIMS_BY_SCOPE } from './oidc-accounts.js';
@@ -180,21 +181,6 @@ function promptPolicy() {
   create.checks.remove('create_prompt');
   policy.unshift(create);
   return policy;
-}
-
-/**
- * oidc-provider's outbound calls (back-channel logout, client JWKS) refuse private and loopback
- * addresses (SSRF protection, SECURITY.md item 36) unless the operator allowed the host.
- */
-function guardedFetch(allowedHosts: readonly string[]) {
-  return (input: string | URL | Request, init?: RequestInit) => {
-    const { host, hostname } = new URL(input instanceof Request ? input.url : input);
-    if (init && (allowedHosts.includes(host) || allowedHosts.includes(hostname))) {
-      const { dispatcher: _guarded, ...unguarded } = init as RequestInit & { dispatcher?: unknown };
-      return globalThis.fetch(input, unguarded);
-    }
-    return globalThis.fetch(input, init);
-  };
 }
 
 /**

@@ -15,5 +15,6 @@ export const ENCRYPTED_COLUMNS: EncryptedColumn[] = [
   { table: 'credentials', column: 'secret', where: `type = 'totp'`, context: (id) => `totp:${id}` },
   { table: 'connections', column: 'secret_encrypted', context: (id) => `connection_secret:${id}` },
   { table: 'webhooks', column: 'secret_encrypted', context: (id) => `webhook_secret:${id}` },
+  { table: 'sms_providers', column: 'secret_encrypted', context: (id) => `sms_provider_secret:${id}` },
   { table: 'signing_keys', column: 'private_jwk_encrypted', context: (id) => `signing_key:${id}` },
 ];

@@ -96,6 +96,31 @@ export const tenantSettingsSchema = z.strictObject({
       default: z.enum(['en', 'de', 'fr', 'es', 'pt-BR']).default('en'),
     })
     .prefault({}),
+  messaging: z
+    .strictObject({
+      email: z
+        .strictObject({
+          /** The From of the tenant's mail (`Name <address>`); unset: SMTP_FROM. */
+          from: z
+            .string()
+            .max(320)
+            .regex(
+              /^([^\r\n<>"]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/,
+              'must be "Name <address>" or an address',
+            )
+            .optional(),
+        })
+        .prefault({}),
+      sms: z
+        .strictObject({
+          /** Limits against SMS pumping; each counts the SMS accepted in the window. */
+          perNumberPerHour: z.number().int().min(1).max(1000).default(5),
+          perIpPerHour: z.number().int().min(1).max(10_000).default(20),
+          perTenantPerDay: z.number().int().min(1).max(10_000_000).default(1000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
 });
 
 export type TenantSettings = z.output<typeof tenantSettingsSchema>;

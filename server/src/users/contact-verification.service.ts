@@ -114,7 +114,7 @@ export class ContactVerificationService {
         to: email,
         locale: context.locale,
         userId: user.id,
-        variables: { link, expiresInMinutes: minutesOf(EMAIL_CHANGE_TTL_SECONDS) },
+        variables: { link, expiresInMinutes: minutesOf(EMAIL_CHANGE_TTL_SECONDS), newEmail: email },
       });
     });
   }
@@ -144,7 +144,7 @@ export class ContactVerificationService {
           to: oldEmail,
           locale: context.locale,
           userId: user.id,
-          variables: { newEmail },
+          variables: { oldEmail, newEmail },
         });
       }
       return { ok: true, user, email: newEmail };

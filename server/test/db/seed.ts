@@ -226,6 +226,14 @@ async function seedTenantRows(db: Sql, tenant_id: string): Promise<void> {
   });
   await insert(db, 'api_keys', { tenant_id, name: 'ci', key_hash: randomUUID(), prefix: 'pk_abcd' });
   await insert(db, 'webhooks', { tenant_id, url: 'https://hooks.example/in', secret_encrypted: 'encrypted' });
+  await insert(db, 'sms_providers', {
+    tenant_id,
+    name: 'sms',
+    kind: 'webhook',
+    config: { url: 'https://sms.example/hook', from: 'Example' },
+    secret_encrypted: 'encrypted',
+  });
+  await insert(db, 'sms_sends', { tenant_id, phone: '+15555550100', ip: '198.51.100.7' });
   const outboxId = await insertId(db, 'outbox', { tenant_id, queue: 'email', name: 'send' });
   await insert(db, 'deliveries', {
     tenant_id,

@@ -151,6 +151,10 @@ describe('GraphQL authorization: scopes, tenant roles, instance administration',
       'application',
       'roles',
       ...CONSENT_AND_PROFILE_READS,
+      'messageTemplates',
+      'smsProviders',
+      'deliveries',
+      'deadMessages',
     ];
     await expectAllowed(named(...reads), token);
     await expectForbidden(

@@ -81,6 +81,24 @@ function factorOfBob(type: 'totp' | 'webauthn'): Fixture {
   };
 }
 
+async function smsProvider(portico: Portico, manager: EntityManager, tenantId: string, i: number) {
+  const provider = await portico.smsProviders.create(manager, tenantId, {
+    name: `audited-sms-${i}`,
+    kind: 'webhook',
+    url: 'https://sms.example/hook',
+    from: 'Audited',
+    secret: 'audited-secret-0123456789',
+  });
+  return provider.id;
+}
+
+/** The probe deletes the template of the first kind, channel and locale: make sure there is one. */
+async function messageTemplate(portico: Portico, manager: EntityManager, tenantId: string, i: number) {
+  const declared = { kind: 'email_verification', channel: 'email', locale: 'en', textBody: 'Hi' } as const;
+  await portico.messageTemplates.set(manager, tenantId, declared);
+  return smsProvider(portico, manager, tenantId, i); // any id: the mutation takes none
+}
+
 /** By mutation name: the id that the audit-trail test passes to it (a fresh user otherwise). */
 export const AUDITED_FIXTURES: Record<string, Fixture> = {
   revokeApiKey: async (portico, manager, tenantId, i) =>
@@ -114,6 +132,9 @@ export const AUDITED_FIXTURES: Record<string, Fixture> = {
   withdrawMyConsent: probePolicy,
   removeMyFactor: factorOfBob('totp'),
   renameMyPasskey: factorOfBob('webauthn'),
+  updateSmsProvider: smsProvider,
+  deleteSmsProvider: smsProvider,
+  deleteMessageTemplate: messageTemplate,
 };
 
 /** A profile field sharing its id with an application, so both ID arguments of the probe exist. */

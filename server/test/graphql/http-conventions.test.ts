@@ -191,6 +191,8 @@ async function startProductionLikeApi(api: GraphqlServer) {
     profileFields: p.profileFields,
     account: p.account,
     factors: p.mfa.factors,
+    messageTemplates: p.messageTemplates,
+    smsProviders: p.smsProviders,
     tenantsChanged: (slugs) => p.tenantsChanged(slugs),
   });
   const app = createPublicApp({

@@ -92,6 +92,8 @@ function valueFor(type: GraphQLInputType, name: string, id: string, unique: stri
       if (name === 'phone') return '+4915112345678';
       if (name === 'slug') return unique.toLowerCase().replace(/[^a-z0-9-]/g, '-');
       if (name === 'domain') return `${unique.toLowerCase().replace(/[^a-z0-9-]/g, '-')}.example.com`;
+      if (name === 'url') return 'https://probe.example/';
+      if (name === 'secret') return 'probe-secret-0123456789';
       return 'probe';
     case 'Int':
     case 'Float':
