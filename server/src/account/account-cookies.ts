@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { CookieOptions, Request, Response } from 'express';
+import { cookieValue } from '../http/cookies.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 
@@ -119,12 +120,3 @@ export const accountPath = (slug: string): string => `/t/${slug}/account`;
 export const sessionName = (tenant: Pick<Tenant, 'slug'>) => `portico_account_${tenant.slug}`;
 const pendingName = (tenant: Tenant) => `portico_account_signin_${tenant.slug}`;
 export const nowSeconds = (): number => Math.floor(Date.now() / 1000);
-
-/** One cookie of the request (Express has no cookie parser here; oidc-provider parses its own). */
-function cookieValue(req: Request, name: string): string | undefined {
-  for (const part of (req.get('cookie') ?? '').split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
-  }
-  return undefined;
-}

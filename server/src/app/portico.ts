@@ -310,6 +310,7 @@ export class Portico {
       audit,
       logger,
       publicUrl: this.config.publicUrl,
+      forgetDevices: (manager, tenantId, userId) => this.mfa.devices.forgetAll(manager, tenantId, userId),
     });
     return this.passwordResetService;
   }
@@ -326,6 +327,9 @@ export class Portico {
       contactVerification,
       registration,
       loginPrompts: this.loginPrompts,
+      mfa: this.mfa,
+      audit: this.audit,
+      publicUrl: this.config.publicUrl,
       csrf,
     };
   }

@@ -51,6 +51,8 @@ export class PasswordResetService {
       audit: AuditLog;
       logger: Logger;
       publicUrl: string;
+      /** Remembered devices stop skipping the second factor once the password was reset. */
+      forgetDevices: (manager: EntityManager, tenantId: string, userId: string) => Promise<unknown>;
     },
   ) {}
 
@@ -196,6 +198,7 @@ export class PasswordResetService {
           'sms_otp',
         ]);
         await this.deps.lockouts.reset(manager, tenant.id, user.id);
+        await this.deps.forgetDevices(manager, tenant.id, user.id);
         await this.audit(manager, request, user, 'password.reset', {});
         if (user.email) {
           await this.deps.messaging.send(manager, {

@@ -33,7 +33,7 @@ export interface CodeAttempt {
   userAgent: string | null;
 }
 
-export type PasswordlessResult = { ok: true; user: User; amr: string[] } | { ok: false };
+export type PasswordlessResult = { ok: true; user: User; method: 'email_otp' | 'sms_otp' } | { ok: false };
 
 /** Codes live 10 minutes (SECURITY.md item 25); links 15. */
 export const CODE_TTL_SECONDS = 600;
@@ -136,6 +136,84 @@ export class PasswordlessLoginService {
         expiresAt,
       });
     });
+  }
+
+  /**
+   * An email or SMS code as a second factor, for a user already known from the first one: sent to
+   * their verified address or number (ARCHITECTURE.md: email and SMS OTP as second factors).
+   */
+  async sendFactorCode(
+    method: 'email_otp' | 'sms_otp',
+    request: Omit<CodeRequest, 'identifier'> & { user: User },
+  ): Promise<void> {
+    const { user } = request;
+    const to =
+      method === 'email_otp'
+        ? user.emailVerified
+          ? user.email
+          : null
+        : user.phoneVerified
+          ? user.phone
+          : null;
+    if (!to) return;
+    try {
+      await this.deps.dataSource.transaction(async (manager) => {
+        const { code, expiresAt } = await this.deps.tokens.issueCode(manager, {
+          tenantId: request.tenant.id,
+          userId: user.id,
+          purpose: method,
+          flowId: request.flowId,
+          ttlSeconds: CODE_TTL_SECONDS,
+        });
+        await this.deps.messaging.send(manager, {
+          tenant: request.tenant,
+          locale: request.locale,
+          userId: user.id,
+          ip: request.ip,
+          channel: method === 'email_otp' ? 'email' : 'sms',
+          kind: method,
+          to,
+          variables: { code, expiresInMinutes: minutesOf(CODE_TTL_SECONDS) },
+          expiresAt,
+        });
+      });
+    } catch (error) {
+      if (!isAppError(error) || error.status !== 429) throw error;
+      this.deps.logger.info(
+        { tenantId: request.tenant.id, method, code: error.code },
+        'second-factor code not sent',
+      );
+    }
+  }
+
+  /** Checks a second-factor code; failures count into the account lockout like any other factor. */
+  async checkFactorCode(
+    method: 'email_otp' | 'sms_otp',
+    attempt: Omit<CodeAttempt, 'identifier'> & { user: User },
+  ): Promise<boolean> {
+    const { tenant, user } = attempt;
+    const manager = this.deps.dataSource.manager;
+    const { lockout } = resolveTenantSettings(tenant.settings);
+    const admission = await this.deps.lockouts.beginAttempt(manager, tenant.id, user.id, lockout);
+    const check = admission.admitted
+      ? await this.deps.dataSource.transaction((tx) =>
+          this.deps.tokens.checkCode(tx, {
+            tenantId: tenant.id,
+            userId: user.id,
+            purpose: method,
+            flowId: attempt.flowId,
+            code: attempt.code,
+          }),
+        )
+      : { ok: false as const };
+    const base = { ...attempt, identifier: user.email ?? '' };
+    await recordAttempt(manager, base, user.id, method, check.ok);
+    if (!check.ok) {
+      await this.deps.ipThrottle.recordFailure(tenant.id, attempt.ip);
+      return false;
+    }
+    await this.deps.lockouts.reset(manager, tenant.id, user.id);
+    return true;
   }
 
   /** A code typed on the code page of the flow it was sent for. */
@@ -247,7 +325,8 @@ export class PasswordlessLoginService {
         data: { method },
       });
     });
-    return { ok: true, user, amr: AMR[method] };
+    // A magic link proves the mailbox as an emailed code does.
+    return { ok: true, user, method: method === 'sms_otp' ? 'sms_otp' : 'email_otp' };
   }
 }
 

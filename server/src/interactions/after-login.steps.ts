@@ -1,7 +1,13 @@
 import { Application } from '../applications/application.entity.js';
+import { DevicesService, rememberedDeviceCookieName } from '../devices/devices.service.js';
+import { cookieValue } from '../http/cookies.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
+import type { CompletedFactor } from '../mfa/factors.js';
+import type { LoginRequirement } from '../mfa/mfa-policy.js';
 import type { MissingField } from '../profiles/profile-fields.service.js';
 import type { FieldError } from '../profiles/profile-values.js';
+import type { RiskAssessment } from '../risk/risk-score.js';
+import { User } from '../users/user.entity.js';
 import {
   finish,
   type InteractionDeps,
@@ -11,62 +17,189 @@ import {
   type Step,
 } from './interaction-step.js';
 import { showPrompt } from './login.steps.js';
+import { showEnrollment, showPasskeyOffer, showSecondFactor } from './mfa.steps.js';
 import { policyItems, profileInputsFor, submittedPolicyIds, submittedProfileValues } from './prompts.js';
 import { consentPoliciesPage, profilePromptPage } from './views/index.js';
 
-/** Who the user proved to be, kept on the interaction until the prompts after sign-in are done. */
-interface PendingLogin {
+/** Who the user proved to be, and how, kept on the interaction until the login is finished. */
+export interface PendingLogin {
   accountId: string;
-  amr: string[];
-  ts: number;
-  /** "Not now" on the optional profile questions of this login. */
+  completed: CompletedFactor[];
+  /** When the login began (risk history before it counts, this login's own rows do not). */
+  startedAt: number;
+  risk?: RiskAssessment;
+  /** "Remember this device" was ticked on the second-factor page. */
+  rememberDevice?: boolean;
+  /** "Not now" answered to the optional prompts of this login. */
   profileSkipped?: boolean;
+  passkeyOfferDone?: boolean;
 }
 
+const DEVICE_COOKIE_DAYS = 400;
+
 /**
- * The steps between "the user is authenticated" and "back to the app" (ARCHITECTURE.md "Request flows"
- * → Login): consent to required policies the user has not accepted in their current version, then the
- * profile fields the tenant asks now. Every first factor (password, codes, magic link) ends here.
+ * The steps between a proven factor and "back to the app" (ARCHITECTURE.md "Request flows" → Login):
+ * risk → MFA / step-up policy (second factor, or enrollment when required) → the offer to add a passkey
+ * → consent to required policies → due profile fields → `interactionFinished` with `amr` and `acr`.
+ * Every factor of every login path (password, codes, magic link, passkey, step-up of a session) comes
+ * through `completeAuthentication`, so the MFA policy holds on all of them (SECURITY.md ★26).
  */
 export async function completeAuthentication(
   step: Step,
   deps: InteractionDeps,
   accountId: string,
-  amr: string[],
+  factor: CompletedFactor,
 ): Promise<void> {
-  const pending: PendingLogin = { accountId, amr, ts: Math.floor(Date.now() / 1000) };
+  const previous = pendingLoginOf(step);
+  const pending: PendingLogin =
+    previous && previous.accountId === accountId
+      ? { ...previous, completed: [...previous.completed, factor] }
+      : { accountId, completed: [factor], startedAt: factor.at };
   await remember(step, { pendingLogin: pending });
   return continueLogin(step, deps, pending);
 }
 
-function pendingLoginOf(step: Step): PendingLogin | undefined {
-  const value = step.details.result?.pendingLogin as PendingLogin | undefined;
-  return value && typeof value.accountId === 'string' ? value : undefined;
+/** A session that exists but does not meet `acr_values` continues from the factors it holds. */
+export async function stepUpSession(step: Step, deps: InteractionDeps): Promise<boolean> {
+  const session = step.details.session;
+  if (!session?.accountId || !step.details.prompt.reasons.includes('acr_step_up')) return false;
+  const stored = await step.entry.provider.Session.findByUid(session.uid);
+  const at = typeof stored?.loginTs === 'number' ? stored.loginTs : Math.floor(Date.now() / 1000);
+  const amr = (session.amr as string[] | undefined) ?? ['pwd'];
+  const completed: CompletedFactor[] = amr.includes('hwk')
+    ? [{ method: 'passkey', userVerified: amr.includes('user'), at }]
+    : [{ method: amr.includes('pwd') ? 'password' : amr.includes('sms') ? 'sms_otp' : 'email_otp', at }];
+  const pending: PendingLogin = {
+    accountId: session.accountId,
+    completed,
+    startedAt: Math.floor(Date.now() / 1000),
+  };
+  await remember(step, { pendingLogin: pending });
+  await continueLogin(step, deps, pending);
+  return true;
 }
 
-async function continueLogin(step: Step, deps: InteractionDeps, pending: PendingLogin): Promise<void> {
-  const tenantId = step.entry.tenant.id;
-  const prompts = await deps.loginPrompts.whatToAsk(
-    tenantId,
-    pending.accountId,
-    await applicationIdOf(step, deps),
-  );
+export function pendingLoginOf(step: Step): PendingLogin | undefined {
+  const value = step.details.result?.pendingLogin as PendingLogin | undefined;
+  return value && typeof value.accountId === 'string' && Array.isArray(value.completed) ? value : undefined;
+}
+
+export async function continueLogin(step: Step, deps: InteractionDeps, pending: PendingLogin): Promise<void> {
+  const { tenant } = step.entry;
+  const manager = deps.dataSource.manager;
+  const user = await manager.findOneBy(User, { tenantId: tenant.id, id: pending.accountId });
+  if (user?.status !== 'active') return showPrompt(step, deps);
+  const application = await applicationOf(step, deps);
+  if (!pending.risk) {
+    pending.risk = await deps.mfa.risk.assess(manager, tenant, {
+      userId: user.id,
+      deviceId: deviceIdOf(step),
+      ip: requestMeta(step).ip,
+      loginStartedAt: new Date(pending.startedAt * 1000),
+    });
+    await remember(step, { pendingLogin: pending });
+  }
+  const decision = await deps.mfa.policy.decide({
+    tenant,
+    application,
+    user,
+    completed: pending.completed,
+    acrValues: stringOf(step.details.params.acr_values),
+    maxAge: numberOf(step.details.params.max_age),
+    rememberedDeviceCookie: cookieValue(step.req, rememberedDeviceCookieName(tenant)),
+    risk: pending.risk,
+  });
+  if (decision.kind === 'first_factor') return showPrompt(step, deps);
+  if (decision.kind === 'second_factor') return showSecondFactor(step, deps, user, decision.choices);
+  if (decision.kind === 'enrollment') return showEnrollment(step, deps, user, decision.choices);
+  if (decision.offerPasskey && !pending.passkeyOfferDone) return showPasskeyOffer(step, deps);
+  return askPromptsThenFinish(step, deps, pending, decision, application?.id ?? null);
+}
+
+async function askPromptsThenFinish(
+  step: Step,
+  deps: InteractionDeps,
+  pending: PendingLogin,
+  decision: Extract<LoginRequirement, { kind: 'done' }>,
+  applicationId: string | null,
+): Promise<void> {
+  const prompts = await deps.loginPrompts.whatToAsk(step.entry.tenant.id, pending.accountId, applicationId);
   if (prompts.policies.length > 0) return showPolicies(step, deps, prompts.policies);
   const fields = pending.profileSkipped ? prompts.fields.filter((f) => f.required) : prompts.fields;
   if (fields.length > 0) return showProfilePrompt(step, deps, fields);
+  await recordSignIn(step, deps, pending, decision);
+  const first = pending.completed[0]?.at ?? pending.startedAt;
   return finish(step, {
-    login: { accountId: pending.accountId, amr: pending.amr, remember: true, ts: pending.ts },
+    login: {
+      accountId: pending.accountId,
+      amr: [...decision.amr],
+      ...(decision.acr ? { acr: decision.acr } : {}),
+      remember: true,
+      ts: first,
+    },
   });
 }
 
-/** The application row of the client of this authorization request (profile fields may target it). */
-async function applicationIdOf(step: Step, deps: InteractionDeps): Promise<string | null> {
-  const clientId = String(step.details.params.client_id ?? '');
-  const app = await deps.dataSource.manager.findOne(Application, {
-    where: { tenantId: step.entry.tenant.id, clientId },
-    select: { id: true },
+/**
+ * The login's audit event with its risk signals and MFA outcome (issue 6 §3), the device sighting, and
+ * the device cookies: a random device id (the "new device" signal) and, when asked, a remembered device.
+ */
+async function recordSignIn(
+  step: Step,
+  deps: InteractionDeps,
+  pending: PendingLogin,
+  decision: Extract<LoginRequirement, { kind: 'done' }>,
+) {
+  const { tenant } = step.entry;
+  const meta = requestMeta(step);
+  const deviceId = deviceIdOf(step) ?? DevicesService.newDeviceId();
+  const secure = step.req.protocol === 'https' || deps.publicUrl.startsWith('https://');
+  const cookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: `/t/${tenant.slug}` };
+  await deps.dataSource.transaction(async (manager) => {
+    if (pending.rememberDevice) {
+      const remembered = await deps.mfa.devices.remember(manager, tenant, pending.accountId, deviceId, meta);
+      step.res.cookie(rememberedDeviceCookieName(tenant), remembered.cookieValue, {
+        ...cookie,
+        expires: remembered.expiresAt,
+      });
+    } else {
+      await deps.mfa.devices.recordSighting(manager, tenant.id, pending.accountId, deviceId, meta);
+    }
+    await deps.audit.record(manager, {
+      tenantId: tenant.id,
+      actor: { type: 'user', id: pending.accountId },
+      action: 'user.login',
+      target: { type: 'user', id: pending.accountId },
+      ...meta,
+      data: {
+        clientId: stringOf(step.details.params.client_id) ?? null,
+        factors: pending.completed.map((f) => f.method),
+        amr: decision.amr,
+        acr: decision.acr,
+        unmet: decision.unmet,
+        risk: pending.risk ?? null,
+      },
+    });
   });
-  return app?.id ?? null;
+  step.res.cookie(deviceCookieName(tenant.slug), deviceId, {
+    ...cookie,
+    maxAge: DEVICE_COOKIE_DAYS * 86_400_000,
+  });
+}
+
+const deviceCookieName = (slug: string) => `portico_${slug}_did`;
+
+function deviceIdOf(step: Step): string | undefined {
+  return cookieValue(step.req, deviceCookieName(step.entry.tenant.slug));
+}
+
+/** The application row of the client of this authorization request (MFA override, profile fields). */
+async function applicationOf(step: Step, deps: InteractionDeps) {
+  const clientId = stringOf(step.details.params.client_id) ?? '';
+  return deps.dataSource.manager.findOne(Application, {
+    where: { tenantId: step.entry.tenant.id, clientId },
+    select: { id: true, config: true },
+  });
 }
 
 function showPolicies(
@@ -130,11 +263,8 @@ export async function submitProfile(step: Step, deps: InteractionDeps): Promise<
   const pending = pendingLoginOf(step);
   if (!pending) return showPrompt(step, deps);
   const tenantId = step.entry.tenant.id;
-  const { fields } = await deps.loginPrompts.whatToAsk(
-    tenantId,
-    pending.accountId,
-    await applicationIdOf(step, deps),
-  );
+  const application = await applicationOf(step, deps);
+  const { fields } = await deps.loginPrompts.whatToAsk(tenantId, pending.accountId, application?.id ?? null);
   const asked = pending.profileSkipped ? fields.filter((f) => f.required) : fields;
   if (step.req.body.action === 'skip' && asked.every((f) => !f.required)) {
     const skipped = { ...pending, profileSkipped: true };
@@ -150,4 +280,12 @@ export async function submitProfile(step: Step, deps: InteractionDeps): Promise<
   );
   if (errors.length > 0) return showProfilePrompt(step, deps, asked, errors);
   return continueLogin(step, deps, pending);
+}
+
+const stringOf = (value: unknown): string | undefined =>
+  typeof value === 'string' && value !== '' ? value : undefined;
+
+function numberOf(value: unknown): number | undefined {
+  const parsed = typeof value === 'string' || typeof value === 'number' ? Number(value) : Number.NaN;
+  return Number.isFinite(parsed) ? parsed : undefined;
 }

@@ -2,11 +2,13 @@ import type { Request, Response } from 'express';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import type { AuditLog } from '../audit/audit.service.js';
 import type { NewPasswordPolicy } from '../credentials/new-password-policy.js';
 import type { PasswordLoginService } from '../credentials/password-login.service.js';
 import type { PasswordResetService } from '../credentials/password-reset.service.js';
 import type { PasswordlessLoginService } from '../credentials/passwordless-login.service.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
+import type { MfaServices } from '../mfa/mfa.services.js';
 import type { ProviderCache, TenantProvider } from '../oidc/provider-cache.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
 import type { ContactVerificationService } from '../users/contact-verification.service.js';
@@ -25,6 +27,9 @@ export interface InteractionDeps {
   contactVerification: ContactVerificationService;
   registration: RegistrationService;
   loginPrompts: LoginPromptsService;
+  mfa: MfaServices;
+  audit: AuditLog;
+  publicUrl: string;
   csrf: CsrfTokens;
 }
 

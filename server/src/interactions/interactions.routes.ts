@@ -9,6 +9,14 @@ import {
   submitIdentifier,
   submitPassword,
 } from './login.steps.js';
+import {
+  acknowledgeEnrollment,
+  finishPasskeyOffer,
+  sendFactorCode,
+  submitEnrollment,
+  submitSecondFactor,
+  switchMethod,
+} from './mfa.steps.js';
 import { choosePasswordless, showMagicLink, submitCode, submitMagicLink } from './passwordless.steps.js';
 import { showForgot, submitForgot, submitResetCode } from './recovery.steps.js';
 import { showRegistration, submitRegistration } from './registration.steps.js';
@@ -42,6 +50,12 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   post('/forgot/code', submitResetCode);
   get('/register', (step) => showRegistration(deps, step));
   post('/register', submitRegistration);
+  post('/mfa', submitSecondFactor);
+  post('/mfa/method', switchMethod);
+  post('/mfa/send', sendFactorCode);
+  post('/mfa/enroll', submitEnrollment);
+  post('/mfa/enrolled', acknowledgeEnrollment);
+  post('/passkey-offer', finishPasskeyOffer);
   post('/policies', submitPolicies);
   post('/profile', submitProfile);
   post('/consent', submitConsent);

@@ -2,7 +2,7 @@ import type { ErrorMessageKey } from '../i18n/translate.js';
 import { AppError } from '../shared/errors.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User } from '../users/user.entity.js';
-import { completeAuthentication } from './after-login.steps.js';
+import { completeAuthentication, stepUpSession } from './after-login.steps.js';
 import {
   finish,
   type InteractionDeps,
@@ -24,6 +24,7 @@ export async function showPrompt(step: Step, deps: InteractionDeps): Promise<voi
   // `prompt=create` opens on registration; its "Sign in" link (?signin) leads to the login steps.
   if (details.prompt.name === 'create' && step.req.query.signin === undefined)
     return showRegistration(deps, step);
+  if (details.prompt.name === 'login' && (await stepUpSession(step, deps))) return;
   if (details.prompt.name === 'login' || details.prompt.name === 'create') {
     return render(step, deps, (ctx) =>
       identifierPage({
@@ -94,7 +95,7 @@ export async function submitPassword(step: Step, deps: InteractionDeps): Promise
       verifyEmailFirstPage({ ...ctx, resendAction: `${step.base}/verify-email` }),
     );
   }
-  return completeAuthentication(step, deps, result.user.id, ['pwd']);
+  return completeAuthentication(step, deps, result.user.id, { method: 'password', at: nowSeconds() });
 }
 
 /** `registration.requireVerifiedEmail`: the password was right, but the address is not proven yet. */
@@ -177,3 +178,5 @@ function identifierLinks(step: Step) {
     createAccountHref: settings.registration.enabled ? `${step.base}/register` : undefined,
   };
 }
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);

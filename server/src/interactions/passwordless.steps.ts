@@ -71,7 +71,10 @@ export async function submitCode(step: Step, deps: InteractionDeps): Promise<voi
     ...requestMeta(step),
   });
   if (!result.ok) return showCode(step, deps, method, true);
-  return completeAuthentication(step, deps, result.user.id, result.amr);
+  return completeAuthentication(step, deps, result.user.id, {
+    method: result.method,
+    at: Math.floor(Date.now() / 1000),
+  });
 }
 
 /** GET of the mailed magic link: a page with one button, so link scanners spend nothing. */
@@ -91,5 +94,8 @@ export async function submitMagicLink(step: Step, deps: InteractionDeps): Promis
     ...requestMeta(step),
   });
   if (!result.ok) return renderError(step.entry, step.req, step.res, 'error.linkInvalid', 400);
-  return completeAuthentication(step, deps, result.user.id, result.amr);
+  return completeAuthentication(step, deps, result.user.id, {
+    method: result.method,
+    at: Math.floor(Date.now() / 1000),
+  });
 }

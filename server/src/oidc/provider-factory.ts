@@ -3,7 +3,7 @@ import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
-import { ACR_MFA, ACR_PHR as ACR_PHISHING_RESISTANT } from '../mfa/factors.js';
+import { ACR_MFA, ACR_PHR as ACR_PHISHING_RESISTANT, acrSatisfies, knownAcrValues } from '../mfa/factors.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { Logger } from '../shared/logger.js';
 import { guardedFetch } from '../shared/outbound-http.js';
@@ -180,7 +180,34 @@ function promptPolicy() {
   // when the user signs in (a `login` result), so that check must go.
   create.checks.remove('create_prompt');
   policy.unshift(create);
+  policy.get('login')?.checks.add(acrStepUp(Check));
   return policy;
+}
+
+/**
+ * Step-up (issue 6): `acr_values` naming a level this server knows that the session has not reached
+ * (a single-factor session asked for `urn:portico:acr:mfa`) sends the user back to the login prompt, where
+ * the hosted pages ask only for the missing factor. oidc-provider alone honours `acr` only as an
+ * essential claim.
+ */
+function acrStepUp(Check: typeof interactionPolicy.Check) {
+  return new Check(
+    'acr_step_up',
+    'the requested authentication level was not reached',
+    'login_required',
+    (ctx) => {
+      const requested = knownAcrValues(
+        String(ctx.oidc.params?.acr_values ?? '')
+          .split(' ')
+          .filter(Boolean),
+      );
+      if (requested.length === 0 || !ctx.oidc.session?.accountId) return Check.NO_NEED_TO_PROMPT;
+      const achieved = (ctx.oidc.session.acr as string | undefined) ?? null;
+      return requested.some((acr) => acrSatisfies(achieved, acr))
+        ? Check.NO_NEED_TO_PROMPT
+        : Check.REQUEST_PROMPT;
+    },
+  );
 }
 
 /**

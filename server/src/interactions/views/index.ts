@@ -40,6 +40,17 @@ export {
   loggedOutPage,
   logoutConfirmPage,
 } from './logout-pages.js';
+export {
+  type PasskeyOfferPageModel,
+  passkeyOfferPage,
+  type RecoveryCodesPageModel,
+  recoveryCodesPage,
+  type SecondFactorMethod,
+  type SecondFactorPageModel,
+  secondFactorPage,
+  type TotpEnrollmentPageModel,
+  totpEnrollmentPage,
+} from './mfa-pages.js';
 export type { FormPageContext, HiddenFields, PageBranding, PageContext } from './page-model.js';
 export { type PasswordPageModel, passwordPage } from './password-page.js';
 export { type ProfileInput, profileInputs } from './profile-inputs.js';
