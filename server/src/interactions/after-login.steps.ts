@@ -17,7 +17,12 @@ import {
   type Step,
 } from './interaction-step.js';
 import { showPrompt } from './login.steps.js';
-import { showEnrollment, showPasskeyOffer, showSecondFactor } from './mfa.steps.js';
+import {
+  passkeyOfferDeclinedCookie,
+  showEnrollment,
+  showPasskeyOffer,
+  showSecondFactor,
+} from './mfa.steps.js';
 import { policyItems, profileInputsFor, submittedPolicyIds, submittedProfileValues } from './prompts.js';
 import { consentPoliciesPage, profilePromptPage } from './views/index.js';
 
@@ -112,7 +117,8 @@ export async function continueLogin(step: Step, deps: InteractionDeps, pending: 
   if (decision.kind === 'first_factor') return showPrompt(step, deps);
   if (decision.kind === 'second_factor') return showSecondFactor(step, deps, user, decision.choices);
   if (decision.kind === 'enrollment') return showEnrollment(step, deps, user, decision.choices);
-  if (decision.offerPasskey && !pending.passkeyOfferDone) return showPasskeyOffer(step, deps);
+  const declined = cookieValue(step.req, passkeyOfferDeclinedCookie(tenant.slug)) !== undefined;
+  if (decision.offerPasskey && !pending.passkeyOfferDone && !declined) return showPasskeyOffer(step, deps);
   return askPromptsThenFinish(step, deps, pending, decision, application?.id ?? null);
 }
 

@@ -12,6 +12,9 @@ import {
   totpEnrollmentPage,
 } from './views/index.js';
 
+const PASSKEY_OFFER_QUIET_DAYS = 30;
+export const passkeyOfferDeclinedCookie = (slug: string) => `portico_${slug}_pko`;
+
 /** MFA state of the interaction beside the pending login: the method shown, codes sent. */
 interface MfaState {
   choices: SecondFactorKind[];
@@ -197,6 +200,16 @@ export function showPasskeyOffer(step: Step, deps: InteractionDeps): Promise<voi
 export async function finishPasskeyOffer(step: Step, deps: InteractionDeps): Promise<void> {
   const pending = pendingLoginOf(step);
   if (!pending) return showPrompt(step, deps);
+  if (step.req.body?.action === 'skip') {
+    // "Not now" holds for this browser a while: the offer should not nag at every sign-in.
+    step.res.cookie(passkeyOfferDeclinedCookie(step.entry.tenant.slug), '1', {
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.publicUrl.startsWith('https://'),
+      path: `/t/${step.entry.tenant.slug}`,
+      maxAge: PASSKEY_OFFER_QUIET_DAYS * 86_400_000,
+    });
+  }
   const done = { ...pending, passkeyOfferDone: true };
   await remember(step, { pendingLogin: done });
   return continueLogin(step, deps, done);

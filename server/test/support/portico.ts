@@ -32,7 +32,7 @@ export async function createTestPortico(
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     ...env,
   });
-  const portico = new Portico(config, createLogger('silent'));
+  const portico = new Portico(config, createLogger(process.env.PORTICO_TEST_LOG_LEVEL ?? 'silent'));
   await portico.connect();
   if (options.migrate !== false) await portico.migrate();
   return portico;

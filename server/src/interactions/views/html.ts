@@ -77,9 +77,14 @@ function assertSafeInContext(markupBefore: string, text: string): void {
   if (insideUnsafeAttributeValue.test(markupBefore)) {
     throw new Error('html`…`: no values in event handler or style attributes');
   }
-  if (urlAttributeValueStart.test(markupBefore) && !isSafeUrl(text)) {
+  if (urlAttributeValueStart.test(markupBefore) && !isSafeUrl(text) && !isInlinePngImage(markupBefore, text)) {
     throw new Error('html`…`: only http(s) and relative URLs may be used in URL attributes');
   }
+}
+
+/** A base64 PNG in an `<img src>` (the TOTP enrollment's QR code): an image, never a script or a page. */
+function isInlinePngImage(markupBefore: string, text: string): boolean {
+  return /<img\b[^>]*\ssrc="$/i.test(markupBefore) && /^data:image\/png;base64,[A-Za-z0-9+/]+=*$/.test(text);
 }
 
 /**

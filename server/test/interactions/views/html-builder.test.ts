@@ -62,4 +62,12 @@ describe('html`…` builder', () => {
       '<style nonce="n">a{}<\\/style><script></style>',
     );
   });
+
+  it('takes a base64 PNG only as an <img src> (the QR code), never as a link or another data: type', () => {
+    const png = 'data:image/png;base64,iVBORw0KGgo=';
+    expect(html`<img src="${png}" alt="QR">`.toString()).to.equal(`<img src="${png}" alt="QR">`);
+    expect(() => html`<a href="${png}">x</a>`).to.throw(/http\(s\)/);
+    expect(() => html`<img src="${'data:text/html;base64,PHNjcmlwdD4='}">`).to.throw(/http\(s\)/);
+    expect(() => html`<img src="${'data:image/svg+xml;base64,PHN2Zz4='}">`).to.throw(/http\(s\)/);
+  });
 });
