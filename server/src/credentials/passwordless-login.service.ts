@@ -39,11 +39,6 @@ export type PasswordlessResult = { ok: true; user: User; method: 'email_otp' | '
 export const CODE_TTL_SECONDS = 600;
 export const MAGIC_LINK_TTL_SECONDS = 900;
 
-const AMR: Record<PasswordlessMethod, string[]> = {
-  email_otp: ['otp'],
-  sms_otp: ['sms'],
-  magic_link: ['otp'],
-};
 
 /**
  * Email and SMS one-time codes and magic links as a first factor. Sending answers the same whether or not

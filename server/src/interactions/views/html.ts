@@ -77,7 +77,11 @@ function assertSafeInContext(markupBefore: string, text: string): void {
   if (insideUnsafeAttributeValue.test(markupBefore)) {
     throw new Error('html`…`: no values in event handler or style attributes');
   }
-  if (urlAttributeValueStart.test(markupBefore) && !isSafeUrl(text) && !isInlinePngImage(markupBefore, text)) {
+  if (
+    urlAttributeValueStart.test(markupBefore) &&
+    !isSafeUrl(text) &&
+    !isInlinePngImage(markupBefore, text)
+  ) {
     throw new Error('html`…`: only http(s) and relative URLs may be used in URL attributes');
   }
 }
