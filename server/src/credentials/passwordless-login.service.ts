@@ -39,7 +39,6 @@ export type PasswordlessResult = { ok: true; user: User; method: 'email_otp' | '
 export const CODE_TTL_SECONDS = 600;
 export const MAGIC_LINK_TTL_SECONDS = 900;
 
-
 /**
  * Email and SMS one-time codes and magic links as a first factor. Sending answers the same whether or not
  * the account exists (SECURITY.md item 3): the caller always shows "we sent a code if…". Checking a code
