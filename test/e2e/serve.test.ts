@@ -150,7 +150,8 @@ describe('portico serve (processes)', function () {
         const id = inserted.rows[0].id;
         const worker = new PorticoProcess(['worker'], env);
         running.push(worker);
-        const deadline = Date.now() + 20_000;
+        // Generous: BullMQ's worker connects, then polls; on a loaded CI machine that takes a while.
+        const deadline = Date.now() + 45_000;
         let status = 'pending';
         while (Date.now() < deadline && status !== 'done') {
           await sleep(100);
