@@ -15,6 +15,8 @@ export async function openAccountPage(agent: UserAgent, url: string, user: User)
     } else if (page.hasForm('/password')) {
       // Only the login's password step: the interaction pages have no other form ending in /password.
       page = await agent.submit(page.form('/password'), { values: { password: user.password } });
+    } else if (page.hasForm('/passkey-offer')) {
+      page = await agent.submit(page.form('/passkey-offer'), { button: { name: 'action', value: 'skip' } });
     } else {
       break;
     }

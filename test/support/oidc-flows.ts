@@ -39,6 +39,9 @@ export async function completeHostedPages(
       page = await agent.submit(page.form('/identifier'), { values: { identifier: user.email } });
     } else if (page.hasForm('/password')) {
       page = await agent.submit(page.form('/password'), { values: { password: user.password } });
+    } else if (page.hasForm('/passkey-offer')) {
+      // "Not now" to the offer to add a passkey after a password login.
+      page = await agent.submit(page.form('/passkey-offer'), { button: { name: 'action', value: 'skip' } });
     } else if (page.hasForm('/consent')) {
       page = await agent.submit(page.form('/consent'), { button: { name: 'decision', value: consent } });
     } else if (page.isAutoSubmit && page.form().action.origin === page.url.origin) {

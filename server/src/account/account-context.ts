@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { DataSource } from 'typeorm';
+import type { ConsentService } from '../consent/consent.service.js';
 import type { NewPasswordPolicy } from '../credentials/new-password-policy.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
 import { type CsrfTokens, pageContext, type RenderedPage } from '../interactions/hosted-page.js';
@@ -21,6 +22,7 @@ export interface AccountDeps {
   cookies: AccountCookies;
   csrf: CsrfTokens;
   passwordPolicy: NewPasswordPolicy;
+  consent: ConsentService;
 }
 
 /** Changing email, phone or password needs a sign-in at most this old (ARCHITECTURE.md "Hosted pages"). */

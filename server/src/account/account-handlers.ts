@@ -5,7 +5,7 @@ import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User } from '../users/user.entity.js';
 import { type AccountContext, type AccountDeps, baseModel, send } from './account-context.js';
 import { type ProfilePageModel, profilePage } from './views/profile-page.js';
-import { consentsPage, dataPage, securityPage, sessionsPage } from './views/section-pages.js';
+import { dataPage, securityPage, sessionsPage } from './views/section-pages.js';
 
 /** The page message of each AppError the account service throws for bad input. */
 const PAGE_ERRORS: Record<string, ErrorMessageKey> = {
@@ -138,10 +138,6 @@ export async function revokeSession(ctx: AccountContext, deps: AccountDeps) {
 export async function revokeOtherSessions(ctx: AccountContext, deps: AccountDeps) {
   await deps.account.signOutOtherSessions(ctx.request, ctx.session.sid);
   await showSessions(ctx, deps, t(ctx.page.context.locale, 'account.sessions.revokedOthers'));
-}
-
-export async function showConsents(ctx: AccountContext, deps: AccountDeps) {
-  send(ctx, consentsPage(baseModel(ctx, deps)));
 }
 
 export async function showData(ctx: AccountContext, deps: AccountDeps) {

@@ -2,6 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { parseBodies } from '../http/app.js';
 import { pageContext } from '../interactions/hosted-page.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
+import { decideConsent, showConsents } from './account-consents.js';
 import {
   type AccountDeps,
   type AccountHandler,
@@ -15,7 +16,6 @@ import {
   exportData,
   revokeOtherSessions,
   revokeSession,
-  showConsents,
   showData,
   showProfile,
   showSecurityPage,
@@ -59,8 +59,8 @@ export function accountRoutes(deps: AccountDeps): Router {
   page('/sessions', (ctx, d) => showSessions(ctx, d));
   action('/sessions/revoke', revokeSession, { returnTo: '/sessions' });
   action('/sessions/revoke-others', revokeOtherSessions, { returnTo: '/sessions' });
-  // The consent domain fills this section (receipts, "Withdraw").
-  page('/consents', showConsents);
+  page('/consents', (ctx, d) => showConsents(ctx, d));
+  action('/consents', decideConsent, { returnTo: '/consents' });
   page('/data', showData);
   action('/data/export', exportData, { returnTo: '/data' });
   action('/sign-out', signOut, { returnTo: '/profile' });

@@ -118,7 +118,9 @@ export async function continueLogin(step: Step, deps: InteractionDeps, pending: 
   if (decision.kind === 'second_factor') return showSecondFactor(step, deps, user, decision.choices);
   if (decision.kind === 'enrollment') return showEnrollment(step, deps, user, decision.choices);
   const declined = cookieValue(step.req, passkeyOfferDeclinedCookie(tenant.slug)) !== undefined;
-  if (decision.offerPasskey && !pending.passkeyOfferDone && !declined) return showPasskeyOffer(step, deps);
+  const capable = step.details.result?.webauthnCapable === true;
+  if (decision.offerPasskey && capable && !pending.passkeyOfferDone && !declined)
+    return showPasskeyOffer(step, deps);
   return askPromptsThenFinish(step, deps, pending, decision, application?.id ?? null);
 }
 

@@ -50,7 +50,9 @@ export async function submitIdentifier(step: Step, deps: InteractionDeps): Promi
   }
   // No lookup here: the next page is the same whether or not the account exists (SECURITY.md item 3).
   // The identifier rides on the interaction itself (server-side), not on a form field.
-  await remember(step, { identifier });
+  // The passkey script adds `webauthn=platform` when this device has a built-in authenticator: only
+  // then does the login offer to add a passkey (a device that cannot hold one is never asked).
+  await remember(step, { identifier, webauthnCapable: step.req.body.webauthn === 'platform' });
   return showPassword(step, deps, identifier);
 }
 

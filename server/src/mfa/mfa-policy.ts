@@ -67,7 +67,14 @@ export type LoginRequirement =
       readonly offerPasskey: boolean;
     };
 
-const FIRST_FACTORS = new Set<CompletedFactor['method']>(['password', 'passkey', 'upstream', 'email_otp']);
+// Email and SMS codes (and magic links, recorded as email codes) are first factors when a tenant enables them.
+const FIRST_FACTORS = new Set<CompletedFactor['method']>([
+  'password',
+  'passkey',
+  'upstream',
+  'email_otp',
+  'sms_otp',
+]);
 const OFFER_ORDER: readonly SecondFactorKind[] = [
   'webauthn',
   'totp',
