@@ -122,7 +122,11 @@ export const verifyRegistration: JsonStepHandler = async (step, deps) => {
     step.req.log.info({ tenantId: step.entry.tenant.id, code: error.code }, 'passkey registration refused');
     return failure(step, 'error.passkeyRegistrationFailed', error.status);
   }
-  await remember(step, { [OUTCOME_KEY]: { kind: 'registered' } satisfies PasskeyOutcome });
+  const pending = pendingLoginOf(step)!;
+  await remember(step, {
+    [OUTCOME_KEY]: { kind: 'registered' } satisfies PasskeyOutcome,
+    pendingLogin: { ...pending, enrolledThisLogin: [...(pending.enrolledThisLogin ?? []), 'webauthn'] },
+  });
   return continueAnswer(step);
 };
 
