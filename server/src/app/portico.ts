@@ -269,7 +269,16 @@ export class Portico {
       countOutcome: (outcome) => metrics.accountSignIns.inc({ outcome }),
     });
     const { providers, dataSource, csrf, passwordPolicy } = this;
-    return { providers, dataSource, account: this.account, signIn, cookies, csrf, passwordPolicy };
+    return {
+      providers,
+      dataSource,
+      account: this.account,
+      signIn,
+      cookies,
+      csrf,
+      passwordPolicy,
+      mfa: this.mfa,
+    };
   }
 
   /** Per-IP failure counters shared by every login path (Redis when configured, else in-process). */

@@ -241,7 +241,7 @@ export const de: MessageCatalog = {
   'error.lastFactor':
     'Dies ist Ihr letzter zweiter Faktor und Ihre Organisation verlangt einen: Fügen Sie zuerst einen weiteren hinzu.',
   'error.passkeyNameInvalid': 'Geben Sie dem Passkey einen Namen mit 1 bis 100 Zeichen.',
-  'account.security.passkeysHeading': 'Passkeys',
+  'account.security.passkeysHeading': 'Ihre Passkeys',
   'account.security.passkeysIntro':
     'Melden Sie sich mit Fingerabdruck, Gesicht oder Bildschirmsperre statt mit einem Passwort an.',
   'account.security.passkeysNone': 'Sie haben noch keine Passkeys.',

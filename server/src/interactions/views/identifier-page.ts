@@ -30,8 +30,8 @@ export interface IdentifierPageModel extends FormPageContext {
 /** The first step of sign-in: who are you? (ARCHITECTURE.md "Hosted pages": identifier first.) */
 export function identifierPage(model: IdentifierPageModel): string {
   const { locale } = model;
-  if ((model.passkeysAvailable || model.passkeyAutofill) && !model.passkeyAction) {
-    throw new Error('identifierPage: passkeyAction is required when passkeys are offered');
+  if (model.passkeysAvailable && !model.passkeyAction) {
+    throw new Error('identifierPage: passkeyAction is required when passkeysAvailable is true');
   }
   const passkeyData = (kind: 'passwordless' | 'conditional') =>
     html` data-passkey="${kind}" data-options="${`${model.passkeyAction}/options`}" data-verify="${model.passkeyAction}" data-failed="${t(locale, 'error.passkeyFailed')}"`;
@@ -51,7 +51,7 @@ export function identifierPage(model: IdentifierPageModel): string {
       autofocus: true,
       invalid: model.error !== undefined,
     })}
-${model.passkeyAutofill && html`<div hidden${passkeyData('conditional')}></div>`}
+${model.passkeyAutofill && model.passkeyAction && html`<div hidden${passkeyData('conditional')}></div>`}
 <div class="portico-actions">${submitButton({ label: t(locale, 'identifier.submit'), variant: 'primary' })}</div>`,
   });
   const passkeyForm =
