@@ -41,6 +41,8 @@ COPY --from=prod-deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY server/package.json server/
 COPY server/bin server/bin
+# Static files sent to browsers as they are (the passkey ceremony script).
+COPY server/assets server/assets
 COPY --from=build /src/dist/server/src dist/server/src
 COPY --from=build /src/dist/pglite-template.tar.gz dist/
 # Embedded mode (evaluation) keeps its PGlite data and generated key here; mount a volume to keep them.

@@ -25,9 +25,11 @@ export async function startInProcessServer(
   kind: DatabaseKind,
   kickstartYaml: string,
   env: Record<string, string> = {},
+  options: { hostname?: 'localhost' | '127.0.0.1' } = {},
 ): Promise<InProcessServer> {
   const port = await freePort();
-  const publicUrl = `http://127.0.0.1:${port}`;
+  // WebAuthn needs a domain as RP ID (not an IP address): passkey tests use `localhost`.
+  const publicUrl = `http://${options.hostname ?? '127.0.0.1'}:${port}`;
   const portico = await createTestPortico(kind, { PUBLIC_URL: publicUrl, ...env });
   const file = path.join(tmpdir(), `kickstart-${process.pid}-${Date.now()}-${port}.yaml`);
   writeFileSync(file, kickstartYaml);

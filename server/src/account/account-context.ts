@@ -5,6 +5,7 @@ import type { NewPasswordPolicy } from '../credentials/new-password-policy.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
 import { type CsrfTokens, pageContext, type RenderedPage } from '../interactions/hosted-page.js';
 import { errorPage } from '../interactions/views/index.js';
+import type { MfaServices } from '../mfa/mfa.services.js';
 import type { ProviderCache, TenantProvider } from '../oidc/provider-cache.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
@@ -23,6 +24,8 @@ export interface AccountDeps {
   csrf: CsrfTokens;
   passwordPolicy: NewPasswordPolicy;
   consent: ConsentService;
+  /** Second factors and passkeys of the Security section. */
+  mfa: MfaServices;
 }
 
 /** Changing email, phone or password needs a sign-in at most this old (ARCHITECTURE.md "Hosted pages"). */

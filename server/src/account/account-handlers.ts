@@ -4,6 +4,7 @@ import { isAppError } from '../shared/errors.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User } from '../users/user.entity.js';
 import { type AccountContext, type AccountDeps, baseModel, send } from './account-context.js';
+import { securityFactorParts } from './account-factors.js';
 import { type ProfilePageModel, profilePage } from './views/profile-page.js';
 import { dataPage, securityPage, sessionsPage } from './views/section-pages.js';
 
@@ -97,23 +98,36 @@ export async function confirmPhone(ctx: AccountContext, deps: AccountDeps) {
   await showProfile(ctx, deps, { notice: t(ctx.page.context.locale, 'account.phone.verified') });
 }
 
-async function showSecurity(
+export async function showSecurity(
   ctx: AccountContext,
   deps: AccountDeps,
   error?: ErrorMessageKey,
   notice?: string,
+  factorExtras: Parameters<typeof securityFactorParts>[2] = {},
 ) {
   const settings = resolveTenantSettings(ctx.tenant.settings);
+  const base = baseModel(ctx, deps);
+  const factors = await securityFactorParts(ctx, deps, factorExtras);
   const model = {
-    ...baseModel(ctx, deps),
+    ...base,
     error,
     notice,
     passwordMinLength: deps.passwordPolicy.minLength(settings),
+    factorParts: factors.parts(base.csrfToken),
+    scriptSources: factors.scriptSources,
   };
   send(ctx, securityPage(model), error ? 400 : 200);
 }
 
-export const showSecurityPage = (ctx: AccountContext, deps: AccountDeps) => showSecurity(ctx, deps);
+export const showSecurityPage = (ctx: AccountContext, deps: AccountDeps) => {
+  const added = ctx.req.query.added === 'passkey';
+  return showSecurity(
+    ctx,
+    deps,
+    undefined,
+    added ? t(ctx.page.context.locale, 'account.security.passkeyAdded') : undefined,
+  );
+};
 
 export async function submitPassword(ctx: AccountContext, deps: AccountDeps) {
   const passwords = { current: field(ctx, 'currentPassword'), next: field(ctx, 'newPassword') };

@@ -12,6 +12,15 @@ import {
 } from './account-context.js';
 import { accountPath } from './account-cookies.js';
 import {
+  addPasskey,
+  beginTotp,
+  confirmTotp,
+  passkeyRegistrationOptions,
+  regenerateCodes,
+  removeFactor,
+  renamePasskey,
+} from './account-factors.js';
+import {
   confirmPhone,
   exportData,
   revokeOtherSessions,
@@ -56,6 +65,14 @@ export function accountRoutes(deps: AccountDeps): Router {
   action('/phone/confirm', confirmPhone, recent('/profile'));
   page('/security', showSecurityPage);
   action('/password', submitPassword, recent('/security'));
+  page('/security/recent', showSecurityPage, { returnTo: '/security', recentSignIn: true });
+  action('/passkeys/options', passkeyRegistrationOptions, { returnTo: '/security' });
+  action('/passkeys', addPasskey, { returnTo: '/security' });
+  action('/passkeys/rename', renamePasskey, { returnTo: '/security' });
+  action('/factors/remove', removeFactor, recent('/security'));
+  action('/totp', beginTotp, recent('/security'));
+  action('/totp/confirm', confirmTotp, recent('/security'));
+  action('/recovery-codes', regenerateCodes, recent('/security'));
   page('/sessions', (ctx, d) => showSessions(ctx, d));
   action('/sessions/revoke', revokeSession, { returnTo: '/sessions' });
   action('/sessions/revoke-others', revokeOtherSessions, { returnTo: '/sessions' });

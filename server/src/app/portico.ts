@@ -278,6 +278,7 @@ export class Portico {
       csrf,
       passwordPolicy,
       consent: this.consent,
+      mfa: this.mfa,
     };
   }
 

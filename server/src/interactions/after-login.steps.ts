@@ -2,7 +2,7 @@ import { Application } from '../applications/application.entity.js';
 import { DevicesService, rememberedDeviceCookieName } from '../devices/devices.service.js';
 import { cookieValue } from '../http/cookies.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
-import type { CompletedFactor } from '../mfa/factors.js';
+import type { CompletedFactor, SecondFactorKind } from '../mfa/factors.js';
 import type { LoginRequirement } from '../mfa/mfa-policy.js';
 import type { MissingField } from '../profiles/profile-fields.service.js';
 import type { FieldError } from '../profiles/profile-values.js';
@@ -38,6 +38,8 @@ export interface PendingLogin {
   /** "Not now" answered to the optional prompts of this login. */
   profileSkipped?: boolean;
   passkeyOfferDone?: boolean;
+  /** Factors added during this login (a passkey from the offer): they do not step this login up. */
+  enrolledThisLogin?: SecondFactorKind[];
 }
 
 const DEVICE_COOKIE_DAYS = 400;
@@ -113,6 +115,7 @@ export async function continueLogin(step: Step, deps: InteractionDeps, pending: 
     maxAge: numberOf(step.details.params.max_age),
     rememberedDeviceCookie: cookieValue(step.req, rememberedDeviceCookieName(tenant)),
     risk: pending.risk,
+    enrolledThisLogin: pending.enrolledThisLogin,
   });
   if (decision.kind === 'first_factor') return showPrompt(step, deps);
   if (decision.kind === 'second_factor') return showSecondFactor(step, deps, user, decision.choices);

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import { parseBodies } from '../http/app.js';
+import { servePasskeyScript } from '../passkeys/passkey-script.js';
 import { submitPolicies, submitProfile } from './after-login.steps.js';
 import { type InteractionDeps, withStep } from './interaction-step.js';
 import {
@@ -17,6 +18,14 @@ import {
   submitSecondFactor,
   switchMethod,
 } from './mfa.steps.js';
+import {
+  authenticationOptions,
+  continueAfterPasskey,
+  passkeyEndpoint,
+  registrationOptions,
+  verifyAuthentication,
+  verifyRegistration,
+} from './passkey.steps.js';
 import { choosePasswordless, showMagicLink, submitCode, submitMagicLink } from './passwordless.steps.js';
 import { showForgot, submitForgot, submitResetCode } from './recovery.steps.js';
 import { showRegistration, submitRegistration } from './registration.steps.js';
@@ -25,8 +34,8 @@ export type { InteractionDeps } from './interaction-step.js';
 
 /**
  * The hosted login (ARCHITECTURE.md "Request flows" → Login), as a visible list of small steps:
- * identifier → password, or a passwordless method (email code, SMS code, magic link) → consent → back
- * to oidc-provider. Registration joins from the identifier page or from `prompt=create`; "Forgot
+ * identifier → password, a passkey, or a passwordless method (email code, SMS code, magic link) → MFA →
+ * consent → back to oidc-provider. Registration joins from the identifier page or from `prompt=create`; "Forgot
  * password?" from the password page. Every failure of a credential step shows one generic message.
  */
 export function interactionRoutes(deps: InteractionDeps): Router {
@@ -36,6 +45,9 @@ export function interactionRoutes(deps: InteractionDeps): Router {
     router.get(`${prefix}${path}`, withStep(deps, handler));
   const post = (path: string, handler: Parameters<typeof withStep>[1]) =>
     router.post(`${prefix}${path}`, withStep(deps, handler, true));
+  const passkeyPost = (path: string, handler: Parameters<typeof passkeyEndpoint>[0]) =>
+    router.post(`${prefix}${path}`, withStep(deps, passkeyEndpoint(handler)));
+  router.get('/t/:tenant/assets/passkeys.js', servePasskeyScript);
   router.use(prefix, parseBodies());
   get('', showPrompt);
   post('/identifier', submitIdentifier);
@@ -56,6 +68,12 @@ export function interactionRoutes(deps: InteractionDeps): Router {
   post('/mfa/enroll', submitEnrollment);
   post('/mfa/enrolled', acknowledgeEnrollment);
   post('/passkey-offer', finishPasskeyOffer);
+  // The passkey script's JSON endpoints check the CSRF token themselves (passkey.steps.ts).
+  passkeyPost('/passkey/options', authenticationOptions);
+  passkeyPost('/passkey', verifyAuthentication);
+  passkeyPost('/passkey/register/options', registrationOptions);
+  passkeyPost('/passkey/register', verifyRegistration);
+  get('/passkey/continue', continueAfterPasskey);
   post('/policies', submitPolicies);
   post('/profile', submitProfile);
   post('/consent', submitConsent);

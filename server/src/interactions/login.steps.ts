@@ -1,4 +1,5 @@
 import type { ErrorMessageKey } from '../i18n/translate.js';
+import { passkeyScriptSrc } from '../passkeys/passkey-script.js';
 import { AppError } from '../shared/errors.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User } from '../users/user.entity.js';
@@ -26,10 +27,11 @@ export async function showPrompt(step: Step, deps: InteractionDeps): Promise<voi
     return showRegistration(deps, step);
   if (details.prompt.name === 'login' && (await stepUpSession(step, deps))) return;
   if (details.prompt.name === 'login' || details.prompt.name === 'create') {
+    const links = await identifierLinks(step, deps);
     return render(step, deps, (ctx) =>
       identifierPage({
         ...ctx,
-        ...identifierLinks(step),
+        ...links,
         identifier: stringParam(details.params.login_hint),
       }),
     );
@@ -41,10 +43,11 @@ export async function showPrompt(step: Step, deps: InteractionDeps): Promise<voi
 export async function submitIdentifier(step: Step, deps: InteractionDeps): Promise<void> {
   const identifier = String(step.req.body.identifier ?? '').trim();
   if (identifier === '') {
+    const links = await identifierLinks(step, deps);
     return render(
       step,
       deps,
-      (ctx) => identifierPage({ ...ctx, ...identifierLinks(step), error: 'error.identifierRequired' }),
+      (ctx) => identifierPage({ ...ctx, ...links, error: 'error.identifierRequired' }),
       400,
     );
   }
@@ -171,14 +174,30 @@ export async function submitConsent(step: Step): Promise<void> {
   return finish(step, { consent: { grantId } });
 }
 
-function identifierLinks(step: Step) {
-  const settings = resolveTenantSettings(step.entry.tenant.settings);
+/**
+ * The identifier page's links and passkey options: "Sign in with a passkey" and passkey autofill once
+ * the tenant allows passwordless passkeys and any of its users has one (ARCHITECTURE.md "Hosted pages").
+ */
+async function identifierLinks(step: Step, deps: InteractionDeps) {
+  const { tenant } = step.entry;
+  const settings = resolveTenantSettings(tenant.settings);
+  const passkeys = settings.passwordless.passkeys && (await tenantHasPasskeys(deps, tenant.id));
   return {
     action: `${step.base}/identifier`,
-    passkeyAutofill: false,
-    passkeysAvailable: false,
+    passkeyAutofill: passkeys,
+    passkeysAvailable: passkeys,
+    passkeyAction: `${step.base}/passkey`,
+    passkeyScriptSrc: settings.passwordless.passkeys ? passkeyScriptSrc(tenant.slug) : undefined,
     createAccountHref: settings.registration.enabled ? `${step.base}/register` : undefined,
   };
+}
+
+async function tenantHasPasskeys(deps: InteractionDeps, tenantId: string): Promise<boolean> {
+  const rows: { found: boolean }[] = await deps.dataSource.query(
+    `SELECT EXISTS (SELECT 1 FROM credentials WHERE tenant_id = $1 AND webauthn_credential_id IS NOT NULL) AS found`,
+    [tenantId],
+  );
+  return rows[0]?.found === true;
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -1,4 +1,5 @@
 import type { SecondFactorKind } from '../mfa/factors.js';
+import { passkeyScriptSrc } from '../passkeys/passkey-script.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User } from '../users/user.entity.js';
 import { completeAuthentication, continueLogin, pendingLoginOf } from './after-login.steps.js';
@@ -62,7 +63,7 @@ export async function showSecondFactor(
 
 /** The passkey ceremony's script, on pages that offer a passkey. */
 export function passkeyScript(step: Step, choices: readonly string[]): string[] {
-  return choices.includes('webauthn') ? [`/t/${step.entry.tenant.slug}/assets/passkeys.js`] : [];
+  return choices.includes('webauthn') ? [passkeyScriptSrc(step.entry.tenant.slug)] : [];
 }
 
 async function pendingUser(step: Step, deps: InteractionDeps) {
@@ -188,11 +189,14 @@ export async function acknowledgeEnrollment(step: Step, deps: InteractionDeps): 
   });
 }
 
-export function showPasskeyOffer(step: Step, deps: InteractionDeps): Promise<void> {
-  return Promise.resolve(
-    render(step, deps, (ctx) =>
-      passkeyOfferPage({ ...ctx, base: step.base, scriptSources: passkeyScript(step, ['webauthn']) }),
-    ),
+/** Set on the interaction while the offer is shown: only then may a passkey be added (passkey.steps.ts). */
+export const PASSKEY_OFFER_KEY = 'passkeyOfferFor';
+
+export async function showPasskeyOffer(step: Step, deps: InteractionDeps): Promise<void> {
+  const pending = pendingLoginOf(step);
+  if (pending) await remember(step, { [PASSKEY_OFFER_KEY]: pending.accountId });
+  return render(step, deps, (ctx) =>
+    passkeyOfferPage({ ...ctx, base: step.base, scriptSources: passkeyScript(step, ['webauthn']) }),
   );
 }
 

@@ -5,7 +5,7 @@ import type { RiskAssessment } from '../risk/risk-score.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { User } from '../users/user.entity.js';
-import { type CompletedFactor, MFA_POLICIES, type MfaPolicy } from './factors.js';
+import { type CompletedFactor, MFA_POLICIES, type MfaPolicy, type SecondFactorKind } from './factors.js';
 import type { FactorsService } from './factors.service.js';
 import { decideLogin, type LoginRequirement } from './mfa-policy.js';
 
@@ -22,6 +22,8 @@ export interface LoginState {
   /** The remembered-device cookie's value, if the browser sent one. */
   rememberedDeviceCookie?: string | undefined;
   risk?: RiskAssessment | null;
+  /** Factors set up during this very login (the passkey offer): not asked for again in it. */
+  enrolledThisLogin?: readonly SecondFactorKind[] | undefined;
   /** Epoch seconds; default now. */
   now?: number;
 }
@@ -40,7 +42,8 @@ export class MfaPolicyService {
     const { tenant, user } = state;
     const manager = this.deps.dataSource.manager;
     const settings = resolveTenantSettings(tenant.settings);
-    const available = await this.deps.factors.available(manager, tenant, user);
+    const enrolled = await this.deps.factors.available(manager, tenant, user);
+    const available = enrolled.filter((kind) => !state.enrolledThisLogin?.includes(kind));
     const remembered =
       settings.mfa.rememberDevice &&
       (await this.deps.devices.isRemembered(manager, tenant, user.id, state.rememberedDeviceCookie));
@@ -56,7 +59,7 @@ export class MfaPolicyService {
       rememberedDevice: remembered,
       riskStepUp: state.risk?.decision === 'step_up',
       passkeysEnabled: settings.passwordless.passkeys,
-      hasPasskey: available.includes('webauthn'),
+      hasPasskey: enrolled.includes('webauthn'),
     });
   }
 }

@@ -236,6 +236,35 @@ export const de: MessageCatalog = {
   'account.security.currentPassword': 'Aktuelles Passwort',
   'account.security.passwordChanged':
     'Ihr Passwort wurde geändert. Ihre anderen Sitzungen wurden abgemeldet.',
+  'error.passkeyRegistrationFailed':
+    'Der Passkey konnte nicht hinzugefügt werden. Bitte versuchen Sie es erneut.',
+  'error.lastFactor':
+    'Dies ist Ihr letzter zweiter Faktor und Ihre Organisation verlangt einen: Fügen Sie zuerst einen weiteren hinzu.',
+  'error.passkeyNameInvalid': 'Geben Sie dem Passkey einen Namen mit 1 bis 100 Zeichen.',
+  'account.security.passkeysHeading': 'Ihre Passkeys',
+  'account.security.passkeysIntro':
+    'Melden Sie sich mit Fingerabdruck, Gesicht oder Bildschirmsperre statt mit einem Passwort an.',
+  'account.security.passkeysNone': 'Sie haben noch keine Passkeys.',
+  'account.security.passkeyDetails': 'Hinzugefügt {createdAt}, zuletzt verwendet {lastUsedAt}',
+  'account.security.passkeyName': 'Name des Passkeys',
+  'account.security.passkeyNameHint': 'Zum Beispiel das Gerät, auf dem er gespeichert ist.',
+  'account.security.addPasskey': 'Passkey hinzufügen',
+  'account.security.rename': 'Umbenennen',
+  'account.security.remove': 'Entfernen',
+  'account.security.passkeyAdded': 'Ihr Passkey wurde hinzugefügt.',
+  'account.security.passkeyRenamed': 'Der Passkey wurde umbenannt.',
+  'account.security.factorRemoved': 'Die Anmeldemethode wurde entfernt.',
+  'account.security.totpHeading': 'Authenticator-App',
+  'account.security.totpNone': 'Es ist keine Authenticator-App eingerichtet.',
+  'account.security.totpActive': 'Eine Authenticator-App ist eingerichtet (seit {createdAt}).',
+  'account.security.setUpTotp': 'Authenticator-App einrichten',
+  'account.security.totpEnabled':
+    'Ihre Authenticator-App ist eingerichtet. Speichern Sie jetzt diese Wiederherstellungscodes: Sie werden nur einmal angezeigt.',
+  'account.security.recoveryHeading': 'Wiederherstellungscodes',
+  'account.security.recoveryRemaining': 'Unbenutzte Wiederherstellungscodes: {count}',
+  'account.security.regenerateCodes': 'Neue Wiederherstellungscodes erstellen',
+  'account.security.codesRegenerated':
+    'Ihre neuen Wiederherstellungscodes stehen unten; die alten gelten nicht mehr. Sie werden nur einmal angezeigt.',
   'account.sessions.intro': 'Sie sind auf diesen Geräten angemeldet.',
   'account.sessions.thisDevice': 'Dieses Gerät',
   'account.sessions.unknownDevice': 'Unbekanntes Gerät',

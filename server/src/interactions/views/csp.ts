@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * Content Security Policy of the hosted pages (SECURITY.md 37): nothing loads unless listed, styles
- * and scripts only with the per-response nonce (no 'unsafe-inline'), no framing, no <base>.
+ * and scripts only with the per-response nonce (no 'unsafe-inline'), requests from scripts only to this
+ * origin, no framing, no <base>.
  */
 export interface HostedPageCspOptions {
   /** The per-response nonce, from `createCspNonce()`; the same value goes into the page model. */
@@ -35,6 +36,8 @@ export function hostedPageCsp(options: HostedPageCspOptions): string {
     "frame-ancestors 'none'",
     "base-uri 'none'",
     `script-src ${nonceSource} 'strict-dynamic'`,
+    // The passkey script posts its ceremonies to this origin (server/assets/passkeys.js).
+    "connect-src 'self'",
   ].join('; ');
 }
 

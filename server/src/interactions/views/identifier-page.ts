@@ -13,8 +13,14 @@ export interface IdentifierPageModel extends FormPageContext {
   passkeyAutofill: boolean;
   /** Shows "Sign in with a passkey" (discoverable credential, no identifier needed). */
   passkeysAvailable: boolean;
-  /** POST target of the passkey button's own form (fields `_csrf`); required when `passkeysAvailable`. */
+  /**
+   * The passkey endpoint (`…/passkey`, its options at `…/passkey/options`), required when
+   * `passkeysAvailable` or `passkeyAutofill`: the passkey script posts the ceremony there; the button's
+   * own form posts there too (fields `_csrf`) when scripts do not run.
+   */
   passkeyAction?: string;
+  /** `<script src>` of the passkey ceremony, loaded when passkeys are offered. */
+  passkeyScriptSrc?: string;
   /** "Create account" link; omit when the tenant has registration disabled. */
   createAccountHref?: string;
   /** "Forgot password?" link. */
@@ -27,6 +33,8 @@ export function identifierPage(model: IdentifierPageModel): string {
   if (model.passkeysAvailable && !model.passkeyAction) {
     throw new Error('identifierPage: passkeyAction is required when passkeysAvailable is true');
   }
+  const passkeyData = (kind: 'passwordless' | 'conditional') =>
+    html` data-passkey="${kind}" data-options="${`${model.passkeyAction}/options`}" data-verify="${model.passkeyAction}" data-failed="${t(locale, 'error.passkeyFailed')}"`;
   const identifierForm = postForm({
     action: model.action,
     csrfToken: model.csrfToken,
@@ -43,6 +51,7 @@ export function identifierPage(model: IdentifierPageModel): string {
       autofocus: true,
       invalid: model.error !== undefined,
     })}
+${model.passkeyAutofill && model.passkeyAction && html`<div hidden${passkeyData('conditional')}></div>`}
 <div class="portico-actions">${submitButton({ label: t(locale, 'identifier.submit'), variant: 'primary' })}</div>`,
   });
   const passkeyForm =
@@ -52,7 +61,7 @@ export function identifierPage(model: IdentifierPageModel): string {
 ${postForm({
   action: model.passkeyAction,
   csrfToken: model.csrfToken,
-  content: submitButton({ label: t(locale, 'identifier.passkey'), variant: 'secondary' }),
+  content: html`<button type="submit" class="portico-secondary"${passkeyData('passwordless')}>${t(locale, 'identifier.passkey')}</button>`,
 })}`;
   const body = html`${pageHeading(t(locale, 'identifier.title'))}
 ${errorAlert(locale, model.error)}
@@ -62,5 +71,9 @@ ${passkeyForm}
 ${model.forgotPasswordHref && html`<p><a href="${model.forgotPasswordHref}">${t(locale, 'common.forgotPassword')}</a></p>`}
 ${model.createAccountHref && html`<p>${t(locale, 'identifier.noAccount')} <a href="${model.createAccountHref}">${t(locale, 'identifier.createAccount')}</a></p>`}
 </div>`;
-  return layout({ ...model, title: t(locale, 'identifier.title'), body });
+  // Loaded whenever the tenant allows passkeys: before any exists, it still tells whether this device
+  // could hold one (the passkey offer after a password login depends on it).
+  const script = model.passkeyScriptSrc;
+  const scriptSources = script ? [...(model.scriptSources ?? []), script] : model.scriptSources;
+  return layout({ ...model, title: t(locale, 'identifier.title'), body, scriptSources });
 }

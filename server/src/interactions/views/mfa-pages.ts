@@ -59,7 +59,7 @@ ${postForm({
 function methodForm(model: SecondFactorPageModel): HtmlValue {
   const { locale } = model;
   if (model.method === 'webauthn') {
-    return html`<div class="portico-actions"><button type="button" class="portico-primary" data-passkey="second-factor" data-options="${model.action.replace(/\/mfa$/, '/passkey/options')}" data-verify="${model.action.replace(/\/mfa$/, '/passkey')}">${t(locale, 'mfa.usePasskey')}</button></div>`;
+    return html`<div class="portico-actions"><button type="button" class="portico-primary" data-passkey="second-factor" data-options="${model.action.replace(/\/mfa$/, '/passkey/options')}" data-verify="${model.action.replace(/\/mfa$/, '/passkey')}" data-csrf="${model.csrfToken}" data-failed="${t(locale, 'error.passkeyFailed')}">${t(locale, 'mfa.usePasskey')}</button></div>`;
   }
   if ((model.method === 'email_otp' || model.method === 'sms_otp') && !model.codeSent) {
     return postForm({
@@ -152,7 +152,7 @@ export function passkeyOfferPage(model: PasskeyOfferPageModel): string {
   const body = html`${pageHeading(t(locale, 'passkeyOffer.title'))}
 <p>${t(locale, 'passkeyOffer.intro')}</p>
 ${errorAlert(locale, model.error)}
-<div class="portico-actions"><button type="button" class="portico-primary" data-passkey="register" data-options="${model.base}/passkey/register/options" data-verify="${model.base}/passkey/register">${t(locale, 'passkeyOffer.add')}</button></div>
+<div class="portico-actions"><button type="button" class="portico-primary" data-passkey="register" data-options="${model.base}/passkey/register/options" data-verify="${model.base}/passkey/register" data-failed="${t(locale, 'error.passkeyRegistrationFailed')}">${t(locale, 'passkeyOffer.add')}</button></div>
 ${postForm({ action: `${model.base}/passkey-offer`, csrfToken: model.csrfToken, content: html`<div class="portico-actions">${submitButton({ label: t(locale, 'passkeyOffer.notNow'), variant: 'secondary', name: 'action', value: 'skip' })}</div>` })}`;
   return layout({ ...model, title: t(locale, 'passkeyOffer.title'), body });
 }

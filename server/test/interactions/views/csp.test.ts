@@ -15,7 +15,8 @@ describe('hosted page Content-Security-Policy (SECURITY.md 37)', () => {
     const policy = hostedPageCsp({ nonce });
     expect(policy).to.equal(
       `default-src 'none'; style-src 'nonce-${nonce}'; img-src 'self' https: data:; form-action 'self'; ` +
-        `frame-ancestors 'none'; base-uri 'none'; script-src 'nonce-${nonce}' 'strict-dynamic'`,
+        `frame-ancestors 'none'; base-uri 'none'; script-src 'nonce-${nonce}' 'strict-dynamic'; ` +
+        "connect-src 'self'",
     );
     expect(policy).to.not.include('unsafe-inline');
     expect(policy).to.not.include('unsafe-eval');
