@@ -27,7 +27,7 @@ import { MAINTENANCE_QUEUE, maintenanceHandlers } from '../jobs/maintenance.jobs
 import { OutboxService } from '../jobs/outbox.service.js';
 import { KickstartService } from '../kickstart/kickstart.service.js';
 import { MessagingService } from '../messaging/messaging.service.js';
-import { oidcRoutes } from '../oidc/oidc.routes.js';
+import { oidcProtocolRoutes, oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
 import { ProviderCache } from '../oidc/provider-cache.js';
 import { createTenantProvider } from '../oidc/provider-factory.js';
@@ -230,12 +230,13 @@ export class Portico {
   }
 
   /**
-   * The domain routers of the public app, in order: hosted interaction pages, each tenant's OIDC
-   * endpoints, then the GraphQL API.
+   * The domain routers of the public app, in order: the OIDC protocol endpoints (the hot path, matched
+   * first), hosted interaction pages, each tenant's other OIDC endpoints, then the GraphQL API.
    */
   httpRouters() {
     const interactions = this.interactionDeps();
     return [
+      oidcProtocolRoutes(this.providers, this.config.publicUrl),
       interactionRoutes(interactions),
       linkPageRoutes(interactions),
       oidcRoutes(this.providers, this.config.publicUrl),
