@@ -1,4 +1,4 @@
-import Provider from 'oidc-provider';
+import { currentProviderContext } from './oidc-provider-module.js';
 
 /**
  * What Portico adds to oidc-provider's Session payload (ARCHITECTURE.md "Sessions": enriched with
@@ -18,7 +18,7 @@ export interface SessionEnrichment {
  * Express derived under TRUST_PROXY: oidc.routes.ts hands it to the provider as X-Forwarded-For.
  */
 export function sessionEnrichment(now = new Date()): SessionEnrichment | undefined {
-  const ctx = Provider.ctx;
+  const ctx = currentProviderContext();
   if (!ctx) return undefined;
   const userAgent = ctx.headers['user-agent'];
   return {
