@@ -1,6 +1,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
+import { OidcFindBatch } from './oidc-find-batch.js';
 import { sessionEnrichment } from './request-context.js';
 
 /**
@@ -94,7 +95,6 @@ const SQL = {
     ON CONFLICT (tenant_id, model, id) DO UPDATE SET payload = ${KEEP_SESSION_ENRICHMENT}, grant_id = EXCLUDED.grant_id,
       user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id,
       expires_at = EXCLUDED.expires_at`,
-  find: `SELECT ${PAYLOAD} FROM oidc_models WHERE ${BY_KEY} AND ${LIVE}`,
   findByUid: `SELECT ${PAYLOAD} FROM oidc_models WHERE tenant_id = $1 AND model = $2 AND uid = $3 AND ${LIVE} LIMIT 1`,
   findByUserCode: `SELECT ${PAYLOAD} FROM oidc_models
     WHERE tenant_id = $1 AND model = $2 AND user_code = $3 AND ${LIVE} LIMIT 1`,
@@ -122,6 +122,7 @@ const SQL = {
 class DatabaseOidcAdapter implements Adapter {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly finds: OidcFindBatch,
     private readonly tenantId: string,
     private readonly model: string,
   ) {}
@@ -141,7 +142,7 @@ class DatabaseOidcAdapter implements Adapter {
   }
 
   find(id: string): Promise<AdapterPayload | undefined> {
-    return this.findOne(SQL.find, id);
+    return this.finds.find({ tenantId: this.tenantId, model: this.model, id });
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -177,12 +178,16 @@ class DatabaseOidcAdapter implements Adapter {
 
 /** The oidc_models table (PostgreSQL, or PGlite in embedded mode). */
 export class DatabaseOidcModelStore implements OidcModelStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly finds: OidcFindBatch;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.finds = new OidcFindBatch(dataSource);
+  }
 
   adapterFactory(tenantId: string): AdapterFactory {
     const tenant = checkTenantId(tenantId);
     // An arrow function: oidc-provider calls it as a factory (it would `new` a constructable function).
-    return (model: string) => new DatabaseOidcAdapter(this.dataSource, tenant, model);
+    return (model: string) => new DatabaseOidcAdapter(this.dataSource, this.finds, tenant, model);
   }
 
   async revokeByAccountId(tenantId: string, accountId: string): Promise<RevokedAccount> {

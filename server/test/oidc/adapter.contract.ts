@@ -152,6 +152,34 @@ export function describeOidcAdapterContract(label: string, fixture: OidcStoreFix
       await adapter('AuthorizationCode').consume(newId()); // a missing id is no error
     });
 
+    it('answers lookups made together (as introspection does) each with its own model, id and state', async () => {
+      const [token, consumed, expired, missing] = [newId(), newId(), newId(), newId()];
+      await adapter('AccessToken').upsert(token, model('AccessToken', token), 60);
+      await adapter('RefreshToken').upsert(consumed, model('RefreshToken', consumed), 60);
+      await adapter('RefreshToken').consume(consumed);
+      await adapter('AccessToken').upsert(expired, model('AccessToken', expired), 1);
+      await delay(1100);
+      const found = await Promise.all([
+        adapter('AccessToken').find(token),
+        adapter('ClientCredentials').find(token),
+        adapter('RefreshToken').find(token),
+        adapter('RefreshToken').find(consumed),
+        adapter('AccessToken').find(consumed),
+        adapter('AccessToken').find(expired),
+        adapter('AccessToken').find(missing),
+        adapter('AccessToken').find(token),
+      ]);
+      expect(found[0]).to.deep.include({ jti: token, kind: 'AccessToken' });
+      expect(found[1], 'another model, same id').to.equal(undefined);
+      expect(found[2]).to.equal(undefined);
+      expect(found[3]).to.deep.include({ jti: consumed }).and.to.have.property('consumed');
+      expect(found[4]).to.equal(undefined);
+      expect(found[5], 'expired').to.equal(undefined);
+      expect(found[6]).to.equal(undefined);
+      expect(found[7]).to.deep.equal(found[0]);
+      expect(found[7], 'each caller gets its own copy').not.to.equal(found[0]);
+    });
+
     it('finds a Session by uid and a DeviceCode by user code, within their model', async () => {
       const [session, device, uid, userCode] = [
         newId(),

@@ -41,4 +41,25 @@ describeOnBothDatabases('oidc adapter', (db) => {
     expect(await adapter('Session').find('s-user')).to.equal(undefined);
     expect(await adapter('Session').find('s-other')).to.include({ accountId: other });
   });
+
+  it('sends the lookups asked for together as one statement', async () => {
+    const tenantId = await createTenant(db.dataSource, 'oidc');
+    const adapter = new DatabaseOidcModelStore(db.dataSource).adapterFactory(tenantId);
+    await adapter('AccessToken').upsert('t-1', { jti: 't-1' }, 600);
+    const statements: string[] = [];
+    const query = db.dataSource.query.bind(db.dataSource);
+    db.dataSource.query = ((sql: string, parameters?: unknown[]) => {
+      statements.push(sql);
+      return query(sql, parameters);
+    }) as typeof db.dataSource.query;
+    try {
+      const found = await Promise.all(
+        ['AccessToken', 'ClientCredentials', 'RefreshToken'].map((model) => adapter(model).find('t-1')),
+      );
+      expect(found.map((payload) => payload?.jti)).to.deep.equal(['t-1', undefined, undefined]);
+      expect(statements).to.have.length(1);
+    } finally {
+      db.dataSource.query = query;
+    }
+  });
 });
