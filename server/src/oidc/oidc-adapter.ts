@@ -2,6 +2,7 @@ import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
 import { OidcFindBatch } from './oidc-find-batch.js';
+import { OidcUpsertBatch } from './oidc-upsert-batch.js';
 import { sessionEnrichment } from './request-context.js';
 
 /**
@@ -78,23 +79,8 @@ const LIVE = '(expires_at IS NULL OR expires_at > now())';
 const PAYLOAD = `CASE WHEN consumed_at IS NULL THEN payload
   ELSE payload || jsonb_build_object('consumed', floor(extract(epoch FROM consumed_at))::bigint) END AS payload`;
 const BY_KEY = 'tenant_id = $1 AND model = $2 AND id = $3';
-// oidc-provider drops unknown keys when it reloads a model, so Portico's `portico` enrichment of a
-// Session (request-context.ts) is merged here: its first `createdAt` survives every later save, and a
-// save made outside a request (no enrichment) keeps the stored one.
-const KEEP_SESSION_ENRICHMENT = `CASE
-    WHEN NOT oidc_models.payload ? 'portico' THEN EXCLUDED.payload
-    WHEN NOT EXCLUDED.payload ? 'portico' THEN EXCLUDED.payload || jsonb_build_object('portico', oidc_models.payload->'portico')
-    ELSE jsonb_set(EXCLUDED.payload, '{portico,createdAt}', oidc_models.payload #> '{portico,createdAt}')
-  END`;
-
 // Each operation is one statement (one round trip) and uses the primary key or an index of the migration.
 const SQL = {
-  // consumed_at survives a re-upsert: consumption is final.
-  upsert: `INSERT INTO oidc_models (tenant_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
-    VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::uuid, now() + $9::double precision * interval '1 second')
-    ON CONFLICT (tenant_id, model, id) DO UPDATE SET payload = ${KEEP_SESSION_ENRICHMENT}, grant_id = EXCLUDED.grant_id,
-      user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id,
-      expires_at = EXCLUDED.expires_at`,
   findByUid: `SELECT ${PAYLOAD} FROM oidc_models WHERE tenant_id = $1 AND model = $2 AND uid = $3 AND ${LIVE} LIMIT 1`,
   findByUserCode: `SELECT ${PAYLOAD} FROM oidc_models
     WHERE tenant_id = $1 AND model = $2 AND user_code = $3 AND ${LIVE} LIMIT 1`,
@@ -123,6 +109,7 @@ class DatabaseOidcAdapter implements Adapter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly finds: OidcFindBatch,
+    private readonly upserts: OidcUpsertBatch,
     private readonly tenantId: string,
     private readonly model: string,
   ) {}
@@ -130,15 +117,17 @@ class DatabaseOidcAdapter implements Adapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const { grantId, userCode, uid, accountId } = indexedColumns(payload);
     const enrichment = this.model === 'Session' ? sessionEnrichment() : undefined;
-    await this.dataSource.query(SQL.upsert, [
-      ...this.key(id),
-      JSON.stringify(enrichment ? { ...payload, portico: enrichment } : payload),
+    await this.upserts.upsert({
+      tenantId: this.tenantId,
+      model: this.model,
+      id,
+      payload: JSON.stringify(enrichment ? { ...payload, portico: enrichment } : payload),
       grantId,
       userCode,
       uid,
       accountId,
-      lifetimeSeconds(expiresIn),
-    ]);
+      expiresIn: lifetimeSeconds(expiresIn),
+    });
   }
 
   find(id: string): Promise<AdapterPayload | undefined> {
@@ -179,15 +168,18 @@ class DatabaseOidcAdapter implements Adapter {
 /** The oidc_models table (PostgreSQL, or PGlite in embedded mode). */
 export class DatabaseOidcModelStore implements OidcModelStore {
   private readonly finds: OidcFindBatch;
+  private readonly upserts: OidcUpsertBatch;
 
   constructor(private readonly dataSource: DataSource) {
     this.finds = new OidcFindBatch(dataSource);
+    this.upserts = new OidcUpsertBatch(dataSource);
   }
 
   adapterFactory(tenantId: string): AdapterFactory {
     const tenant = checkTenantId(tenantId);
     // An arrow function: oidc-provider calls it as a factory (it would `new` a constructable function).
-    return (model: string) => new DatabaseOidcAdapter(this.dataSource, this.finds, tenant, model);
+    return (model: string) =>
+      new DatabaseOidcAdapter(this.dataSource, this.finds, this.upserts, tenant, model);
   }
 
   async revokeByAccountId(tenantId: string, accountId: string): Promise<RevokedAccount> {

@@ -180,6 +180,20 @@ export function describeOidcAdapterContract(label: string, fixture: OidcStoreFix
       expect(found[7], 'each caller gets its own copy').not.to.equal(found[0]);
     });
 
+    it('saves made together are all written, and of two saves of one row the later one wins', async () => {
+      const [a, b] = [newId(), newId()];
+      await Promise.all([
+        adapter('AccessToken').upsert(a, model('AccessToken', a, { scope: 'first' }), 60),
+        adapter('RefreshToken').upsert(b, model('RefreshToken', b), 60),
+        adapter('AccessToken').upsert(a, model('AccessToken', a, { scope: 'second' }), 60),
+        adapter('AccessToken').upsert(b, model('AccessToken', b), 60),
+        adapter('AccessToken').upsert(a, model('AccessToken', a, { scope: 'third' }), 60),
+      ]);
+      expect(await adapter('AccessToken').find(a)).to.include({ scope: 'third' });
+      expect(await adapter('RefreshToken').find(b)).to.include({ jti: b, kind: 'RefreshToken' });
+      expect(await adapter('AccessToken').find(b)).to.include({ jti: b, kind: 'AccessToken' });
+    });
+
     it('finds a Session by uid and a DeviceCode by user code, within their model', async () => {
       const [session, device, uid, userCode] = [
         newId(),

@@ -62,4 +62,19 @@ describeOnBothDatabases('oidc adapter', (db) => {
       db.dataSource.query = query;
     }
   });
+
+  it('a save that cannot be written fails alone, not the saves made with it', async () => {
+    const tenantId = await createTenant(db.dataSource, 'oidc');
+    const adapter = new DatabaseOidcModelStore(db.dataSource).adapterFactory(tenantId);
+    const noSuchUser = randomUUID();
+    const saves = await Promise.allSettled([
+      adapter('AccessToken').upsert('ok-1', { jti: 'ok-1' }, 600),
+      adapter('AccessToken').upsert('bad', { jti: 'bad', accountId: noSuchUser }, 600),
+      adapter('Grant').upsert('ok-2', { jti: 'ok-2' }, 600),
+    ]);
+    expect(saves.map((save) => save.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await adapter('AccessToken').find('ok-1')).to.include({ jti: 'ok-1' });
+    expect(await adapter('Grant').find('ok-2')).to.include({ jti: 'ok-2' });
+    expect(await adapter('AccessToken').find('bad')).to.equal(undefined);
+  });
 });
