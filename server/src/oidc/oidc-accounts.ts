@@ -1,5 +1,6 @@
 import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { batched } from '../shared/batched.js';
 import type { User } from '../users/user.entity.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -33,17 +34,27 @@ type AccountUser = Pick<
   'id' | 'email' | 'emailVerified' | 'phone' | 'phoneVerified' | 'username' | 'profile' | 'updatedAt'
 >;
 
-// One plain statement: findAccount runs on every userinfo, refresh and code grant (docs/PERFORMANCE.md),
-// where TypeORM's query builder and entity hydration cost more CPU than the query itself.
-const FIND_ACTIVE_USER = `SELECT id, email, email_verified AS "emailVerified", phone, phone_verified AS "phoneVerified",
-    username, profile, updated_at AS "updatedAt"
-  FROM users WHERE id = $1 AND tenant_id = $2 AND status = 'active'`;
+// Plain statements, batched (shared/batched.ts): findAccount runs on every userinfo, refresh and code
+// grant (docs/PERFORMANCE.md), where TypeORM's query builder and entity hydration cost more CPU than the
+// query, and concurrent requests share one round trip.
+const COLUMNS = `u.id, u.email, u.email_verified AS "emailVerified", u.phone, u.phone_verified AS "phoneVerified",
+  u.username, u.profile, u.updated_at AS "updatedAt"`;
+const FIND_ONE = `SELECT ${COLUMNS} FROM users u WHERE u.id = $1 AND u.tenant_id = $2 AND u.status = 'active'`;
+const FIND_MANY = `SELECT k.i::int AS i, ${COLUMNS} FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, i)
+  JOIN users u ON u.id = k.id AND u.tenant_id = $2 AND u.status = 'active'`;
 
 /** oidc-provider's `findAccount` for one tenant: only active users of that tenant are accounts. */
 export function accountFinder(dataSource: DataSource, tenantId: string): FindAccount {
+  const findUser = batched(async (ids: string[]): Promise<(AccountUser | undefined)[]> => {
+    if (ids.length === 1) return dataSource.query(FIND_ONE, [ids[0], tenantId]);
+    const rows: (AccountUser & { i: number })[] = await dataSource.query(FIND_MANY, [ids, tenantId]);
+    const found: (AccountUser | undefined)[] = new Array(ids.length).fill(undefined);
+    for (const { i, ...user } of rows) found[i - 1] = user;
+    return found;
+  });
   return async (_ctx, sub) => {
     if (!UUID.test(sub)) return undefined;
-    const [user]: AccountUser[] = await dataSource.query(FIND_ACTIVE_USER, [sub, tenantId]);
+    const user = await findUser(sub);
     return user ? accountOf(user) : undefined;
   };
 }

@@ -1,7 +1,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
-import { OidcFindBatch } from './oidc-find-batch.js';
+import { OidcKeyBatches } from './oidc-key-batches.js';
 import { OidcUpsertBatch } from './oidc-upsert-batch.js';
 import { sessionEnrichment } from './request-context.js';
 
@@ -84,7 +84,6 @@ const SQL = {
   findByUid: `SELECT ${PAYLOAD} FROM oidc_models WHERE tenant_id = $1 AND model = $2 AND uid = $3 AND ${LIVE} LIMIT 1`,
   findByUserCode: `SELECT ${PAYLOAD} FROM oidc_models
     WHERE tenant_id = $1 AND model = $2 AND user_code = $3 AND ${LIVE} LIMIT 1`,
-  consume: `UPDATE oidc_models SET consumed_at = coalesce(consumed_at, now()) WHERE ${BY_KEY}`,
   destroy: `DELETE FROM oidc_models WHERE ${BY_KEY}`,
   revokeByGrantId: 'DELETE FROM oidc_models WHERE tenant_id = $1 AND grant_id = $2',
   revokeByAccountId: `WITH deleted AS (
@@ -108,7 +107,7 @@ const SQL = {
 class DatabaseOidcAdapter implements Adapter {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly finds: OidcFindBatch,
+    private readonly keys: OidcKeyBatches,
     private readonly upserts: OidcUpsertBatch,
     private readonly tenantId: string,
     private readonly model: string,
@@ -131,7 +130,7 @@ class DatabaseOidcAdapter implements Adapter {
   }
 
   find(id: string): Promise<AdapterPayload | undefined> {
-    return this.finds.find({ tenantId: this.tenantId, model: this.model, id });
+    return this.keys.find({ tenantId: this.tenantId, model: this.model, id });
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -142,8 +141,8 @@ class DatabaseOidcAdapter implements Adapter {
     return this.findOne(SQL.findByUserCode, userCode);
   }
 
-  async consume(id: string): Promise<void> {
-    await this.dataSource.query(SQL.consume, this.key(id));
+  consume(id: string): Promise<void> {
+    return this.keys.consume({ tenantId: this.tenantId, model: this.model, id });
   }
 
   async destroy(id: string): Promise<void> {
@@ -167,11 +166,11 @@ class DatabaseOidcAdapter implements Adapter {
 
 /** The oidc_models table (PostgreSQL, or PGlite in embedded mode). */
 export class DatabaseOidcModelStore implements OidcModelStore {
-  private readonly finds: OidcFindBatch;
+  private readonly keys: OidcKeyBatches;
   private readonly upserts: OidcUpsertBatch;
 
   constructor(private readonly dataSource: DataSource) {
-    this.finds = new OidcFindBatch(dataSource);
+    this.keys = new OidcKeyBatches(dataSource);
     this.upserts = new OidcUpsertBatch(dataSource);
   }
 
@@ -179,7 +178,7 @@ export class DatabaseOidcModelStore implements OidcModelStore {
     const tenant = checkTenantId(tenantId);
     // An arrow function: oidc-provider calls it as a factory (it would `new` a constructable function).
     return (model: string) =>
-      new DatabaseOidcAdapter(this.dataSource, this.finds, this.upserts, tenant, model);
+      new DatabaseOidcAdapter(this.dataSource, this.keys, this.upserts, tenant, model);
   }
 
   async revokeByAccountId(tenantId: string, accountId: string): Promise<RevokedAccount> {

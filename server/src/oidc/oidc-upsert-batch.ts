@@ -83,7 +83,7 @@ class Batch {
 }
 
 /**
- * oidc-provider's saves (tokens, codes, sessions, grants), batched like OidcFindBatch: the rows saved
+ * oidc-provider's saves (tokens, codes, sessions, grants), batched like OidcKeyBatches: the rows saved
  * before the event loop next checks go to the database as one INSERT … ON CONFLICT (docs/PERFORMANCE.md).
  * A save resolves once its row is written. Two saves of one row never share a statement (PostgreSQL
  * refuses that): the later one waits for the earlier one's statement, so the later payload wins. If a

@@ -57,4 +57,24 @@ describeOnBothDatabases('OIDC accounts (findAccount)', (db) => {
     expect(await accountFinder(db.dataSource, otherTenantId)(NO_CONTEXT, active.id)).to.equal(undefined);
     expect(await accountFinder(db.dataSource, tenantId)(NO_CONTEXT, 'not-a-uuid')).to.equal(undefined);
   });
+
+  it('lookups made together each get their own user, or none', async () => {
+    const [first, blocked, second] = [
+      await addUser('active'),
+      await addUser('blocked'),
+      await addUser('active'),
+    ];
+    const find = accountFinder(db.dataSource, tenantId);
+    const accounts = await Promise.all(
+      [first.id, blocked.id, second.id, first.id].map((id) => find(NO_CONTEXT, id)),
+    );
+    expect(accounts.map((account) => account?.accountId)).to.deep.equal([
+      first.id,
+      undefined,
+      second.id,
+      first.id,
+    ]);
+    const claims = await accounts[2]!.claims('userinfo', 'openid email', {}, []);
+    expect(claims).to.include({ sub: second.id, email: second.email });
+  });
 });
