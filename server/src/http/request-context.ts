@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { Logger } from '../shared/logger.js';
 
 declare module 'node:http' {
@@ -13,7 +13,30 @@ declare module 'node:http' {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
 const NOT_LOGGED = new Set(['/healthz', '/readyz']);
+const ROOT = Symbol('portico.rootLogger');
 const LOG = Symbol('portico.requestLogger');
+
+type ContextRequest = Request & { [ROOT]?: Logger; [LOG]?: Logger };
+
+/**
+ * `req.log` as a getter on the request prototype (Express's `app.request`), defined once: defining it
+ * on each request would turn every request object into a slow dictionary-mode object.
+ */
+function defineLazyLog(prototype: object): void {
+  if (Object.hasOwn(prototype, 'log')) return;
+  Object.defineProperty(prototype, 'log', {
+    configurable: true,
+    get(this: ContextRequest) {
+      this[LOG] ??= (this[ROOT] as Logger).child({
+        req: { id: this.id, method: this.method, url: this.originalUrl ?? this.url },
+      });
+      return this[LOG];
+    },
+    set(this: ContextRequest, value: Logger) {
+      this[LOG] = value;
+    },
+  });
+}
 
 /**
  * A request id on every request (kept from `X-Request-Id` when it looks safe, else new), echoed in the
@@ -24,26 +47,17 @@ const LOG = Symbol('portico.requestLogger');
  * nothing is serialized for a completion line whose level is off (the default level is `warn`).
  */
 export function requestContext(logger: Logger): RequestHandler {
-  return (req, res, next) => {
+  return (req: ContextRequest, res, next) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && SAFE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
     res.setHeader('X-Request-Id', id);
     req.id = id;
-    Object.defineProperty(req, 'log', {
-      configurable: true,
-      get(this: typeof req & { [LOG]?: Logger }) {
-        this[LOG] ??= logger.child({ req: { id, method: this.method, url: this.originalUrl ?? this.url } });
-        return this[LOG];
-      },
-      set(this: typeof req & { [LOG]?: Logger }, value: Logger) {
-        this[LOG] = value;
-      },
-    });
+    req[ROOT] = logger;
+    defineLazyLog(Object.getPrototypeOf(req));
     if (!NOT_LOGGED.has(req.url)) {
       const started = Date.now();
-      const complete = () => {
-        res.off('close', complete);
-        res.off('finish', complete);
+      // 'close' follows 'finish', and also ends a response cut short.
+      res.once('close', () => {
         const failed = res.statusCode >= 500;
         if (!logger.isLevelEnabled(failed ? 'error' : 'info')) return;
         const fields = { res: { statusCode: res.statusCode }, responseTime: Date.now() - started };
@@ -53,9 +67,7 @@ export function requestContext(logger: Logger): RequestHandler {
             'request errored',
           );
         } else req.log.info(fields, 'request completed');
-      };
-      res.on('close', complete);
-      res.on('finish', complete);
+      });
     }
     next();
   };
