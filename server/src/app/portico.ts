@@ -40,7 +40,7 @@ import { MessagingService } from '../messaging/messaging.service.js';
 import { enforceSmsLimits } from '../messaging/sms-limits.js';
 import { SmsProvidersService } from '../messaging/sms-providers.service.js';
 import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
-import { oidcRoutes } from '../oidc/oidc.routes.js';
+import { oidcProtocolRoutes, oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
 import { ProviderCache } from '../oidc/provider-cache.js';
 import { createTenantProvider } from '../oidc/provider-factory.js';
@@ -345,12 +345,14 @@ export class Portico {
   }
 
   /**
-   * The domain routers of the public app, in order: hosted interaction pages, account pages, each
-   * tenant's OIDC endpoints (which take every other `/t/T/…` path), then the GraphQL API.
+   * The domain routers of the public app, in order: the OIDC protocol endpoints (the hot path, matched
+   * first), hosted interaction pages, account pages, each tenant's other OIDC endpoints (which take
+   * every other `/t/T/…` path), then the GraphQL API.
    */
   httpRouters() {
     const interactions = this.interactionDeps();
     return [
+      oidcProtocolRoutes(this.providers, this.config.publicUrl),
       interactionRoutes(interactions),
       linkPageRoutes(interactions),
       accountRoutes(this.accountDeps()),

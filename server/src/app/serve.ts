@@ -2,6 +2,7 @@ import cluster from 'node:cluster';
 import type { Config } from '../config/config.js';
 import { createManagementApp, createPublicApp } from '../http/app.js';
 import { HttpServer } from '../http/http-server.js';
+import { loadOidcProvider } from '../oidc/oidc-provider-module.js';
 import type { Logger } from '../shared/logger.js';
 import { printStartBanner } from './banner.js';
 import type { FirstRunCredentials } from './first-run.js';
@@ -36,6 +37,7 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
     'portico is serving',
   );
   if (!preparedByPrimary) printStartBanner(config, credentials, address.port);
+  warmUp(logger);
 
   await onShutdownSignal(logger);
   readiness.markShuttingDown();
@@ -44,6 +46,18 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
   await portico.close();
   logger.info('portico stopped');
   return 0;
+}
+
+/**
+ * Loads what the first OIDC and GraphQL requests need (oidc-provider, Apollo, type-graphql) once the
+ * server listens, so start-up does not wait for it and those requests rarely do.
+ */
+function warmUp(logger: Logger): void {
+  const started = performance.now();
+  Promise.all([loadOidcProvider(), import('../graphql/graphql-server.js')]).then(
+    () => logger.debug({ ms: Math.round(performance.now() - started) }, 'modules warmed up'),
+    (error: unknown) => logger.error({ err: error }, 'warm-up failed'),
+  );
 }
 
 /** `portico worker`: the job processors and the outbox relay, no HTTP. */

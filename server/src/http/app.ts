@@ -1,4 +1,4 @@
-import express, { type Express, type RequestHandler, type Router } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../shared/logger.js';
@@ -12,8 +12,8 @@ export interface PublicAppDeps {
   logger: Logger;
   metrics: Metrics;
   checkReadiness: ReadinessCheck;
-  /** Domain routers mounted in order (OIDC, hosted pages, GraphQL, …). */
-  routers?: Router[];
+  /** Domain routers (or plain handlers) mounted in order (OIDC, hosted pages, GraphQL, …). */
+  routers?: RequestHandler[];
 }
 
 /** The public HTTP surface on PORT. */
@@ -36,11 +36,14 @@ export function createPublicApp(deps: PublicAppDeps): Express {
 /**
  * Security headers. JSON endpoints get a CSP that allows nothing. Tenant routes (/t/…) get one that
  * oidc-provider can extend: it appends the hash of its auto-submit script (form_post, device flow) to
- * `script-src`; hosted pages replace the header with their own nonce-based policy.
+ * `script-src`; hosted pages replace the header with their own nonce-based policy. Helmet's headers
+ * depend only on its options, so they are computed once and set from a list on each request.
  */
 function securityHeaders(https: boolean): RequestHandler {
   const withPolicy = (directives: Record<string, string[]>) =>
-    helmet({ contentSecurityPolicy: { useDefaults: false, directives }, strictTransportSecurity: https });
+    headersOf(
+      helmet({ contentSecurityPolicy: { useDefaults: false, directives }, strictTransportSecurity: https }),
+    );
   const api = withPolicy({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] });
   const tenant = withPolicy({
     defaultSrc: ["'none'"],
@@ -50,7 +53,21 @@ function securityHeaders(https: boolean): RequestHandler {
     frameAncestors: ["'none'"],
     baseUri: ["'none'"],
   });
-  return (req, res, next) => (req.path.startsWith('/t/') ? tenant : api)(req, res, next);
+  return (req, res, next) => {
+    for (const [name, value] of req.path.startsWith('/t/') ? tenant : api) res.setHeader(name, value);
+    next();
+  };
+}
+
+/** The headers a header-only middleware (helmet without function directives) sets. */
+function headersOf(middleware: RequestHandler): [string, string][] {
+  const headers: [string, string][] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    removeHeader: () => undefined,
+  };
+  middleware({} as Request, recorder as unknown as Response, () => undefined);
+  return headers;
 }
 
 /** JSON and form bodies with size limits; a bad body becomes a 4xx with a stable code. */

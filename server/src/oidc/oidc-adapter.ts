@@ -1,6 +1,8 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
+import { OidcKeyBatches } from './oidc-key-batches.js';
+import { OidcUpsertBatch } from './oidc-upsert-batch.js';
 import { sessionEnrichment } from './request-context.js';
 
 /**
@@ -77,28 +79,11 @@ const LIVE = '(expires_at IS NULL OR expires_at > now())';
 const PAYLOAD = `CASE WHEN consumed_at IS NULL THEN payload
   ELSE payload || jsonb_build_object('consumed', floor(extract(epoch FROM consumed_at))::bigint) END AS payload`;
 const BY_KEY = 'tenant_id = $1 AND model = $2 AND id = $3';
-// oidc-provider drops unknown keys when it reloads a model, so Portico's `portico` enrichment of a
-// Session (request-context.ts) is merged here: its first `createdAt` survives every later save, and a
-// save made outside a request (no enrichment) keeps the stored one.
-const KEEP_SESSION_ENRICHMENT = `CASE
-    WHEN NOT oidc_models.payload ? 'portico' THEN EXCLUDED.payload
-    WHEN NOT EXCLUDED.payload ? 'portico' THEN EXCLUDED.payload || jsonb_build_object('portico', oidc_models.payload->'portico')
-    ELSE jsonb_set(EXCLUDED.payload, '{portico,createdAt}', oidc_models.payload #> '{portico,createdAt}')
-  END`;
-
 // Each operation is one statement (one round trip) and uses the primary key or an index of the migration.
 const SQL = {
-  // consumed_at survives a re-upsert: consumption is final.
-  upsert: `INSERT INTO oidc_models (tenant_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)
-    VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::uuid, now() + $9::double precision * interval '1 second')
-    ON CONFLICT (tenant_id, model, id) DO UPDATE SET payload = ${KEEP_SESSION_ENRICHMENT}, grant_id = EXCLUDED.grant_id,
-      user_code = EXCLUDED.user_code, uid = EXCLUDED.uid, account_id = EXCLUDED.account_id,
-      expires_at = EXCLUDED.expires_at`,
-  find: `SELECT ${PAYLOAD} FROM oidc_models WHERE ${BY_KEY} AND ${LIVE}`,
   findByUid: `SELECT ${PAYLOAD} FROM oidc_models WHERE tenant_id = $1 AND model = $2 AND uid = $3 AND ${LIVE} LIMIT 1`,
   findByUserCode: `SELECT ${PAYLOAD} FROM oidc_models
     WHERE tenant_id = $1 AND model = $2 AND user_code = $3 AND ${LIVE} LIMIT 1`,
-  consume: `UPDATE oidc_models SET consumed_at = coalesce(consumed_at, now()) WHERE ${BY_KEY}`,
   destroy: `DELETE FROM oidc_models WHERE ${BY_KEY}`,
   revokeByGrantId: 'DELETE FROM oidc_models WHERE tenant_id = $1 AND grant_id = $2',
   revokeByAccountId: `WITH deleted AS (
@@ -122,6 +107,8 @@ const SQL = {
 class DatabaseOidcAdapter implements Adapter {
   constructor(
     private readonly dataSource: DataSource,
+    private readonly keys: OidcKeyBatches,
+    private readonly upserts: OidcUpsertBatch,
     private readonly tenantId: string,
     private readonly model: string,
   ) {}
@@ -129,19 +116,21 @@ class DatabaseOidcAdapter implements Adapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const { grantId, userCode, uid, accountId } = indexedColumns(payload);
     const enrichment = this.model === 'Session' ? sessionEnrichment() : undefined;
-    await this.dataSource.query(SQL.upsert, [
-      ...this.key(id),
-      JSON.stringify(enrichment ? { ...payload, portico: enrichment } : payload),
+    await this.upserts.upsert({
+      tenantId: this.tenantId,
+      model: this.model,
+      id,
+      payload: JSON.stringify(enrichment ? { ...payload, portico: enrichment } : payload),
       grantId,
       userCode,
       uid,
       accountId,
-      lifetimeSeconds(expiresIn),
-    ]);
+      expiresIn: lifetimeSeconds(expiresIn),
+    });
   }
 
   find(id: string): Promise<AdapterPayload | undefined> {
-    return this.findOne(SQL.find, id);
+    return this.keys.find({ tenantId: this.tenantId, model: this.model, id });
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
@@ -152,8 +141,8 @@ class DatabaseOidcAdapter implements Adapter {
     return this.findOne(SQL.findByUserCode, userCode);
   }
 
-  async consume(id: string): Promise<void> {
-    await this.dataSource.query(SQL.consume, this.key(id));
+  consume(id: string): Promise<void> {
+    return this.keys.consume({ tenantId: this.tenantId, model: this.model, id });
   }
 
   async destroy(id: string): Promise<void> {
@@ -177,12 +166,19 @@ class DatabaseOidcAdapter implements Adapter {
 
 /** The oidc_models table (PostgreSQL, or PGlite in embedded mode). */
 export class DatabaseOidcModelStore implements OidcModelStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly keys: OidcKeyBatches;
+  private readonly upserts: OidcUpsertBatch;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.keys = new OidcKeyBatches(dataSource);
+    this.upserts = new OidcUpsertBatch(dataSource);
+  }
 
   adapterFactory(tenantId: string): AdapterFactory {
     const tenant = checkTenantId(tenantId);
     // An arrow function: oidc-provider calls it as a factory (it would `new` a constructable function).
-    return (model: string) => new DatabaseOidcAdapter(this.dataSource, tenant, model);
+    return (model: string) =>
+      new DatabaseOidcAdapter(this.dataSource, this.keys, this.upserts, tenant, model);
   }
 
   async revokeByAccountId(tenantId: string, accountId: string): Promise<RevokedAccount> {

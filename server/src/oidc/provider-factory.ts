@@ -1,5 +1,6 @@
+import type * as OidcProvider from 'oidc-provider';
+import type Provider from 'oidc-provider';
 import type { Configuration, KoaContextWithOIDC, ResourceServer } from 'oidc-provider';
-import Provider, { errors, interactionPolicy } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { Application } from '../applications/application.entity.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
@@ -12,6 +13,7 @@ import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-se
 import { accountFinder, CLAIMS_BY_SCOPE } from './oidc-accounts.js';
 import type { OidcModelStore } from './oidc-adapter.js';
 import { ACCOUNT_CLIENT_ID, accountClientMetadata, clientMetadataOf } from './oidc-clients.js';
+import { loadOidcProvider } from './oidc-provider-module.js';
 import type { SigningKeysService } from './signing-keys.service.js';
 
 /** Everything a tenant's Provider is built from; the hosted pages plug in through `pages`. */
@@ -58,6 +60,8 @@ export const issuerOf = (publicUrl: string, tenant: Pick<Tenant, 'slug'>): strin
  * its clients, signing keys, lifetimes, per-tenant cookies, and the features Portico offers.
  */
 export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Tenant): Promise<Provider> {
+  const oidc = await loadOidcProvider();
+  const { errors } = oidc;
   const settings = resolveTenantSettings(tenant.settings);
   const manager = deps.dataSource.manager;
   await deps.signingKeys.ensureKeys(manager, tenant.id);
@@ -117,7 +121,7 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
     },
     interactions: {
       url: (_ctx, interaction) => `${issuer}/interaction/${interaction.uid}`,
-      policy: promptPolicy(),
+      policy: promptPolicy(oidc),
     },
     rotateRefreshToken: true,
     ttl: lifetimesOf(settings),
@@ -147,13 +151,14 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
         // No resource requested: an opaque token for userinfo. A resource: a short-lived JWT for it.
         defaultResource: () => undefined as unknown as string,
         useGrantedResource: () => true,
-        getResourceServerInfo: (_ctx, resource) => resourceServerFor(deps.publicUrl, resource, settings),
+        getResourceServerInfo: (_ctx, resource) =>
+          resourceServerFor(oidc, deps.publicUrl, resource, settings),
       },
     },
     renderError: pages.renderError,
     fetch: guardedFetch(deps.outboundAllowedHosts),
   };
-  const provider = new Provider(issuer, configuration);
+  const provider = new oidc.default(issuer, configuration);
   // Host and protocol come from PUBLIC_URL (set on each request by the router), never from the client.
   provider.proxy = true;
   return provider;
@@ -163,7 +168,7 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
  * oidc-provider's prompts (login, consent) plus `create` (OpenID Connect "Initiating User Registration"):
  * with `prompt=create` the hosted pages open on registration until the user signs in.
  */
-function promptPolicy() {
+function promptPolicy({ interactionPolicy }: typeof OidcProvider) {
   const { Prompt, Check, base } = interactionPolicy;
   const policy = base();
   const registrationRequested = new Check(
@@ -190,7 +195,7 @@ function promptPolicy() {
  * the hosted pages ask only for the missing factor. oidc-provider alone honours `acr` only as an
  * essential claim.
  */
-function acrStepUp(Check: typeof interactionPolicy.Check) {
+function acrStepUp(Check: typeof OidcProvider.interactionPolicy.Check) {
   return new Check(
     'acr_step_up',
     'the requested authentication level was not reached',
@@ -221,7 +226,12 @@ function authTimeClaim(ctx: KoaContextWithOIDC, token: { kind: string }) {
   return typeof authTime === 'number' ? { auth_time: authTime } : undefined;
 }
 
-function resourceServerFor(publicUrl: string, resource: string, settings: TenantSettings): ResourceServer {
+function resourceServerFor(
+  { errors }: typeof OidcProvider,
+  publicUrl: string,
+  resource: string,
+  settings: TenantSettings,
+): ResourceServer {
   if (resource !== graphqlResource(publicUrl)) {
     throw new errors.InvalidTarget('unknown resource indicator');
   }

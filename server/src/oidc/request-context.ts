@@ -1,17 +1,4 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
-/** Who is on the other end of the request oidc-provider is serving: for session records. */
-export interface OidcRequestContext {
-  ip: string | undefined;
-  userAgent: string | undefined;
-}
-
-const storage = new AsyncLocalStorage<OidcRequestContext>();
-
-export const runWithOidcRequestContext = <T>(context: OidcRequestContext, work: () => T): T =>
-  storage.run(context, work);
-
-export const currentOidcRequestContext = (): OidcRequestContext | undefined => storage.getStore();
+import { currentProviderContext } from './oidc-provider-module.js';
 
 /**
  * What Portico adds to oidc-provider's Session payload (ARCHITECTURE.md "Sessions": enriched with
@@ -25,12 +12,18 @@ export interface SessionEnrichment {
   lastSeenAt: string;
 }
 
+/**
+ * The request oidc-provider is serving comes from its own AsyncLocalStorage (`Provider.ctx`), so
+ * Portico adds no second store (each one costs on every promise of the process). The IP is the one
+ * Express derived under TRUST_PROXY: oidc.routes.ts hands it to the provider as X-Forwarded-For.
+ */
 export function sessionEnrichment(now = new Date()): SessionEnrichment | undefined {
-  const context = currentOidcRequestContext();
-  if (!context) return undefined;
+  const ctx = currentProviderContext();
+  if (!ctx) return undefined;
+  const userAgent = ctx.headers['user-agent'];
   return {
-    ip: context.ip ?? null,
-    userAgent: context.userAgent?.slice(0, 512) ?? null,
+    ip: ctx.ip || null,
+    userAgent: userAgent?.slice(0, 512) ?? null,
     createdAt: now.toISOString(),
     lastSeenAt: now.toISOString(),
   };

@@ -152,6 +152,48 @@ export function describeOidcAdapterContract(label: string, fixture: OidcStoreFix
       await adapter('AuthorizationCode').consume(newId()); // a missing id is no error
     });
 
+    it('answers lookups made together (as introspection does) each with its own model, id and state', async () => {
+      const [token, consumed, expired, missing] = [newId(), newId(), newId(), newId()];
+      await adapter('AccessToken').upsert(token, model('AccessToken', token), 60);
+      await adapter('RefreshToken').upsert(consumed, model('RefreshToken', consumed), 60);
+      await adapter('RefreshToken').consume(consumed);
+      await adapter('AccessToken').upsert(expired, model('AccessToken', expired), 1);
+      await delay(1100);
+      const found = await Promise.all([
+        adapter('AccessToken').find(token),
+        adapter('ClientCredentials').find(token),
+        adapter('RefreshToken').find(token),
+        adapter('RefreshToken').find(consumed),
+        adapter('AccessToken').find(consumed),
+        adapter('AccessToken').find(expired),
+        adapter('AccessToken').find(missing),
+        adapter('AccessToken').find(token),
+      ]);
+      expect(found[0]).to.deep.include({ jti: token, kind: 'AccessToken' });
+      expect(found[1], 'another model, same id').to.equal(undefined);
+      expect(found[2]).to.equal(undefined);
+      expect(found[3]).to.deep.include({ jti: consumed }).and.to.have.property('consumed');
+      expect(found[4]).to.equal(undefined);
+      expect(found[5], 'expired').to.equal(undefined);
+      expect(found[6]).to.equal(undefined);
+      expect(found[7]).to.deep.equal(found[0]);
+      expect(found[7], 'each caller gets its own copy').not.to.equal(found[0]);
+    });
+
+    it('saves made together are all written, and of two saves of one row the later one wins', async () => {
+      const [a, b] = [newId(), newId()];
+      await Promise.all([
+        adapter('AccessToken').upsert(a, model('AccessToken', a, { scope: 'first' }), 60),
+        adapter('RefreshToken').upsert(b, model('RefreshToken', b), 60),
+        adapter('AccessToken').upsert(a, model('AccessToken', a, { scope: 'second' }), 60),
+        adapter('AccessToken').upsert(b, model('AccessToken', b), 60),
+        adapter('AccessToken').upsert(a, model('AccessToken', a, { scope: 'third' }), 60),
+      ]);
+      expect(await adapter('AccessToken').find(a)).to.include({ scope: 'third' });
+      expect(await adapter('RefreshToken').find(b)).to.include({ jti: b, kind: 'RefreshToken' });
+      expect(await adapter('AccessToken').find(b)).to.include({ jti: b, kind: 'AccessToken' });
+    });
+
     it('finds a Session by uid and a DeviceCode by user code, within their model', async () => {
       const [session, device, uid, userCode] = [
         newId(),

@@ -41,4 +41,40 @@ describeOnBothDatabases('oidc adapter', (db) => {
     expect(await adapter('Session').find('s-user')).to.equal(undefined);
     expect(await adapter('Session').find('s-other')).to.include({ accountId: other });
   });
+
+  it('sends the lookups asked for together as one statement', async () => {
+    const tenantId = await createTenant(db.dataSource, 'oidc');
+    const adapter = new DatabaseOidcModelStore(db.dataSource).adapterFactory(tenantId);
+    await adapter('AccessToken').upsert('t-1', { jti: 't-1' }, 600);
+    const statements: string[] = [];
+    const query = db.dataSource.query.bind(db.dataSource);
+    db.dataSource.query = ((sql: string, parameters?: unknown[]) => {
+      statements.push(sql);
+      return query(sql, parameters);
+    }) as typeof db.dataSource.query;
+    try {
+      const found = await Promise.all(
+        ['AccessToken', 'ClientCredentials', 'RefreshToken'].map((model) => adapter(model).find('t-1')),
+      );
+      expect(found.map((payload) => payload?.jti)).to.deep.equal(['t-1', undefined, undefined]);
+      expect(statements).to.have.length(1);
+    } finally {
+      db.dataSource.query = query;
+    }
+  });
+
+  it('a save that cannot be written fails alone, not the saves made with it', async () => {
+    const tenantId = await createTenant(db.dataSource, 'oidc');
+    const adapter = new DatabaseOidcModelStore(db.dataSource).adapterFactory(tenantId);
+    const noSuchUser = randomUUID();
+    const saves = await Promise.allSettled([
+      adapter('AccessToken').upsert('ok-1', { jti: 'ok-1' }, 600),
+      adapter('AccessToken').upsert('bad', { jti: 'bad', accountId: noSuchUser }, 600),
+      adapter('Grant').upsert('ok-2', { jti: 'ok-2' }, 600),
+    ]);
+    expect(saves.map((save) => save.status)).to.deep.equal(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await adapter('AccessToken').find('ok-1')).to.include({ jti: 'ok-1' });
+    expect(await adapter('Grant').find('ok-2')).to.include({ jti: 'ok-2' });
+    expect(await adapter('AccessToken').find('bad')).to.equal(undefined);
+  });
 });
