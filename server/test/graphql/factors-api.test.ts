@@ -96,7 +96,10 @@ describe('GraphQL MFA factors', function () {
   });
 
   it('an access token from a real sign-in carries auth_time, so a fresh login may remove a factor', async () => {
-    const token = await api.userToken('acme', USERS.bob);
+    // Bob still has a passkey and recovery codes: his password login asks for a second factor.
+    const actor = { type: 'user' as const, id: bob.id };
+    const [recovery] = await api.server.portico.mfa.recoveryCodes.regenerate(tenant, bob.id, actor);
+    const token = await api.userToken('acme', USERS.bob, { method: 'recovery_code', code: () => recovery! });
     const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8'));
     expect(claims.auth_time).to.be.a('number').and.closeTo(now(), 60);
     const renamed = await api.gql(RENAME, { id: passkeyId, name: 'Laptop' }, token);

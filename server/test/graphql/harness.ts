@@ -1,7 +1,7 @@
 import { importJWK, type JWTPayload, SignJWT } from 'jose';
 import * as client from 'openid-client';
 import { type InProcessServer, startInProcessServer } from '../../../test/support/in-process-server.js';
-import { authorize, codeRequest, type User } from '../../../test/support/oidc-flows.js';
+import { codeRequest, completeHostedPages, type User } from '../../../test/support/oidc-flows.js';
 import { UserAgent } from '../../../test/support/user-agent.js';
 import type { DatabaseKind } from '../support/portico.js';
 
@@ -88,8 +88,15 @@ export interface GraphqlServer {
     auth?: string,
     headers?: Record<string, string>,
   ): Promise<GraphqlResponse<T>>;
-  /** A user's JWT access token for this API, from the tenant's OIDC code flow. */
-  userToken(tenant: string, user: User): Promise<string>;
+  /**
+   * A user's JWT access token for this API, from the tenant's OIDC code flow; `secondFactor` answers the
+   * second-factor page of a user who enrolled one (`method`: totp or recovery_code).
+   */
+  userToken(
+    tenant: string,
+    user: User,
+    secondFactor?: { method: 'totp' | 'recovery_code'; code: () => string },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -123,11 +130,22 @@ export async function startGraphqlServer(
         errors: body.errors,
       };
     },
-    async userToken(tenant, user) {
+    async userToken(tenant, user, secondFactor) {
       const config = await server.discover(tenant, 'web', WEB_SECRET);
       const resource = endpoint;
       const request = await codeRequest(config, REDIRECT, { resource });
-      const callback = await authorize(new UserAgent(), request.url, user);
+      const agent = new UserAgent();
+      let page = await completeHostedPages(agent, await agent.navigate(request.url), user);
+      if (secondFactor && !page.hasForm('/mfa') && page.hasForm('/mfa/method')) {
+        page = await agent.submit(page.form('/mfa/method'), {
+          button: { name: 'method', value: secondFactor.method },
+        });
+      }
+      if (secondFactor && page.hasForm('/mfa')) {
+        page = await agent.submit(page.form('/mfa'), { values: { code: secondFactor.code() } });
+      }
+      if (!page.isRedirect) throw new Error(`expected a redirect back to the client:\n${page.describe()}`);
+      const callback = page.location!;
       const tokens = await client.authorizationCodeGrant(
         config,
         callback,
