@@ -70,39 +70,15 @@ export class PasswordlessLoginService {
   }
 
   sendEmailCode(request: CodeRequest): Promise<void> {
-    return this.send(request, 'email_otp', async (manager, user) => {
-      if (!user.email) return;
-      const { code, expiresAt } = await this.deps.tokens.issueCode(manager, {
-        ...this.issueBase(request, user, 'email_otp'),
-        ttlSeconds: CODE_TTL_SECONDS,
-      });
-      await this.deps.messaging.send(manager, {
-        ...this.messageBase(request, user),
-        channel: 'email',
-        kind: 'email_otp',
-        to: user.email,
-        variables: { code, expiresInMinutes: minutesOf(CODE_TTL_SECONDS) },
-        expiresAt,
-      });
-    });
+    return this.send(request, 'email_otp', (manager, user) =>
+      this.deliverCode(manager, 'email_otp', request, user, user.email),
+    );
   }
 
   sendSmsCode(request: CodeRequest): Promise<void> {
-    return this.send(request, 'sms_otp', async (manager, user) => {
-      if (!user.phone || !user.phoneVerified) return;
-      const { code, expiresAt } = await this.deps.tokens.issueCode(manager, {
-        ...this.issueBase(request, user, 'sms_otp'),
-        ttlSeconds: CODE_TTL_SECONDS,
-      });
-      await this.deps.messaging.send(manager, {
-        ...this.messageBase(request, user),
-        channel: 'sms',
-        kind: 'sms_otp',
-        to: user.phone,
-        variables: { code, expiresInMinutes: minutesOf(CODE_TTL_SECONDS) },
-        expiresAt,
-      });
-    });
+    return this.send(request, 'sms_otp', (manager, user) =>
+      this.deliverCode(manager, 'sms_otp', request, user, user.phoneVerified ? user.phone : null),
+    );
   }
 
   sendMagicLink(request: CodeRequest): Promise<void> {
@@ -149,35 +125,9 @@ export class PasswordlessLoginService {
         : user.phoneVerified
           ? user.phone
           : null;
-    if (!to) return;
-    try {
-      await this.deps.dataSource.transaction(async (manager) => {
-        const { code, expiresAt } = await this.deps.tokens.issueCode(manager, {
-          tenantId: request.tenant.id,
-          userId: user.id,
-          purpose: method,
-          flowId: request.flowId,
-          ttlSeconds: CODE_TTL_SECONDS,
-        });
-        await this.deps.messaging.send(manager, {
-          tenant: request.tenant,
-          locale: request.locale,
-          userId: user.id,
-          ip: request.ip,
-          channel: method === 'email_otp' ? 'email' : 'sms',
-          kind: method,
-          to,
-          variables: { code, expiresInMinutes: minutesOf(CODE_TTL_SECONDS) },
-          expiresAt,
-        });
-      });
-    } catch (error) {
-      if (!isAppError(error) || error.status !== 429) throw error;
-      this.deps.logger.info(
-        { tenantId: request.tenant.id, method, code: error.code },
-        'second-factor code not sent',
-      );
-    }
+    await this.unlessRateLimited(request.tenant, method, () =>
+      this.deps.dataSource.transaction((manager) => this.deliverCode(manager, method, request, user, to)),
+    );
   }
 
   /** Checks a second-factor code; failures count into the account lockout like any other factor. */
@@ -255,31 +205,60 @@ export class PasswordlessLoginService {
     deliver: (manager: EntityManager, user: User) => Promise<void>,
   ): Promise<void> {
     if (!this.enabled(request.tenant, method) || request.tenant.status !== 'active') return;
-    try {
-      await this.deps.dataSource.transaction(async (manager) => {
+    await this.unlessRateLimited(request.tenant, method, () =>
+      this.deps.dataSource.transaction(async (manager) => {
         const user = await this.deps.users.findByLoginIdentifier(
           manager,
           request.tenant.id,
           request.identifier,
         );
-        if (user?.status !== 'active') return;
-        await deliver(manager, user);
-      });
+        if (user?.status === 'active') await deliver(manager, user);
+      }),
+    );
+  }
+
+  /** A code of `method` for the flow, mailed or texted to `to` (nothing when there is no address). */
+  private async deliverCode(
+    manager: EntityManager,
+    method: 'email_otp' | 'sms_otp',
+    request: Omit<CodeRequest, 'identifier'>,
+    user: User,
+    to: string | null,
+  ): Promise<void> {
+    if (!to) return;
+    const { code, expiresAt } = await this.deps.tokens.issueCode(manager, {
+      ...this.issueBase(request, user, method),
+      ttlSeconds: CODE_TTL_SECONDS,
+    });
+    await this.deps.messaging.send(manager, {
+      ...this.messageBase(request, user),
+      channel: method === 'email_otp' ? 'email' : 'sms',
+      kind: method,
+      to,
+      variables: { code, expiresInMinutes: minutesOf(CODE_TTL_SECONDS) },
+      expiresAt,
+    });
+  }
+
+  /** Too many sends, or an SMS limit: the page says the same as ever; the log says why. */
+  private async unlessRateLimited(
+    tenant: Tenant,
+    method: string,
+    work: () => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await work();
     } catch (error) {
-      // Too many sends, or an SMS limit: the page says the same as ever; the log says why.
       if (!isAppError(error) || error.status !== 429) throw error;
-      this.deps.logger.info(
-        { tenantId: request.tenant.id, method, code: error.code },
-        'one-time code not sent',
-      );
+      this.deps.logger.info({ tenantId: tenant.id, method, code: error.code }, 'one-time code not sent');
     }
   }
 
-  private issueBase(request: CodeRequest, user: User, purpose: PasswordlessMethod) {
+  private issueBase(request: Omit<CodeRequest, 'identifier'>, user: User, purpose: PasswordlessMethod) {
     return { tenantId: request.tenant.id, userId: user.id, purpose, flowId: request.flowId };
   }
 
-  private messageBase(request: CodeRequest, user: User) {
+  private messageBase(request: Omit<CodeRequest, 'identifier'>, user: User) {
     return { tenant: request.tenant, locale: request.locale, userId: user.id, ip: request.ip };
   }
 

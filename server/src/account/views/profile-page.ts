@@ -1,5 +1,5 @@
 import { t } from '../../i18n/translate.js';
-import { postForm, submitButton, textField } from '../../interactions/views/components.js';
+import { oneTimeCodeField, postForm, submitButton, textField } from '../../interactions/views/components.js';
 import { html } from '../../interactions/views/html.js';
 import { type AccountPageContext, accountLayout, accountPart } from './account-layout.js';
 
@@ -107,17 +107,7 @@ function phoneForms(model: ProfilePageModel) {
       action: `${model.basePath}/phone/confirm`,
       csrfToken: model.csrfToken,
       hiddenFields: { phone: model.pendingPhone },
-      content: html`${textField({
-        id: 'phone-code',
-        name: 'code',
-        label: t(locale, 'code.label'),
-        type: 'text',
-        autocomplete: 'one-time-code',
-        inputMode: 'numeric',
-        required: true,
-        autofocus: true,
-        invalid: model.invalidForm === 'phoneCode',
-      })}
+      content: html`${oneTimeCodeField(locale, { id: 'phone-code', invalid: model.invalidForm === 'phoneCode' })}
 <div class="portico-actions">${submitButton({ label: t(locale, 'account.phone.confirm'), variant: 'primary' })}</div>`,
     });
   return accountPart(

@@ -1,5 +1,5 @@
 import { t } from '../../i18n/translate.js';
-import { errorAlert, pageHeading, postForm, submitButton, textField } from './components.js';
+import { errorAlert, oneTimeCodeField, pageHeading, postForm, submitButton } from './components.js';
 import { html } from './html.js';
 import { layout } from './layout.js';
 import type { FormPageContext, PageContext } from './page-model.js';
@@ -22,17 +22,7 @@ export function codePage(model: CodePageModel): string {
   const form = postForm({
     action: model.action,
     csrfToken: model.csrfToken,
-    content: html`${textField({
-      id: 'code',
-      name: 'code',
-      label: t(locale, 'code.label'),
-      type: 'text',
-      autocomplete: 'one-time-code',
-      inputMode: 'numeric',
-      required: true,
-      autofocus: true,
-      invalid: model.error !== undefined,
-    })}
+    content: html`${oneTimeCodeField(locale, { invalid: model.error !== undefined })}
 <div class="portico-actions">${submitButton({ label: t(locale, 'code.submit'), variant: 'primary' })}</div>`,
   });
   const body = html`${pageHeading(title)}

@@ -120,3 +120,21 @@ export function submitButton(options: SubmitButtonOptions): SafeHtml {
 
 /** The page heading; every page has exactly one `<h1>`. */
 export const pageHeading = (text: string): SafeHtml => html`<h1>${text}</h1>`;
+
+/** The input of a code sent by mail or SMS, or shown by an authenticator app (`one-time-code`). */
+export function oneTimeCodeField(
+  locale: Locale,
+  options: { id?: string; invalid?: boolean; autofocus?: boolean } = {},
+): SafeHtml {
+  return textField({
+    id: options.id ?? 'code',
+    name: 'code',
+    label: t(locale, 'code.label'),
+    type: 'text',
+    autocomplete: 'one-time-code',
+    inputMode: 'numeric',
+    required: true,
+    autofocus: options.autofocus ?? true,
+    invalid: options.invalid === true,
+  });
+}

@@ -1,5 +1,13 @@
 import { t } from '../../i18n/translate.js';
-import { checkboxField, errorAlert, pageHeading, postForm, submitButton, textField } from './components.js';
+import {
+  checkboxField,
+  errorAlert,
+  oneTimeCodeField,
+  pageHeading,
+  postForm,
+  submitButton,
+  textField,
+} from './components.js';
 import { type HtmlValue, html } from './html.js';
 import { layout } from './layout.js';
 import type { FormPageContext } from './page-model.js';
@@ -105,16 +113,7 @@ export function totpEnrollmentPage(model: TotpEnrollmentPageModel): string {
   const form = postForm({
     action: model.action,
     csrfToken: model.csrfToken,
-    content: html`${textField({
-      id: 'code',
-      name: 'code',
-      label: t(locale, 'code.label'),
-      type: 'text',
-      autocomplete: 'one-time-code',
-      inputMode: 'numeric',
-      required: true,
-      invalid: model.error !== undefined,
-    })}
+    content: html`${oneTimeCodeField(locale, { invalid: model.error !== undefined, autofocus: false })}
 <div class="portico-actions">${submitButton({ label: t(locale, 'mfa.verify'), variant: 'primary' })}</div>`,
   });
   const body = html`${pageHeading(t(locale, 'enroll.title'))}
