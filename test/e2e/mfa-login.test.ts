@@ -121,6 +121,14 @@ describe('MFA and step-up in the hosted login', function () {
     expect(replay.alertText()).to.equal('This code is incorrect or has expired.');
   });
 
+  it('setting up an authenticator app mails the user a notice (SECURITY.md item 6)', async () => {
+    const mail = await sink.waitForMail(
+      (m) => m.to.includes('totp@example.com') && /authenticator app was set up/i.test(m.subject),
+      20_000,
+    );
+    expect(mail.text).to.match(/If you did not do this/);
+  });
+
   it('a recovery code works once', async () => {
     const { portico } = server;
     const tenant = await portico.tenants.getBySlug(portico.dataSource.manager, 'optional');
@@ -169,7 +177,10 @@ describe('MFA and step-up in the hosted login', function () {
     const codePage = await agent.submit(passwordPage.form('/passwordless'), {
       button: { name: 'method', value: 'email_otp' },
     });
-    const mail = await sink.waitForMail((m) => m.to.includes('strict@example.com'), 20_000);
+    const mail = await sink.waitForMail(
+      (m) => m.to.includes('strict@example.com') && /\b[0-9]{6}\b/.test(m.text),
+      20_000,
+    );
     const code = mail.text.match(/\b[0-9]{6}\b/)![0];
     const mfa = await agent.submit(codePage.form('/code'), { values: { code } });
     expect(mfa.hasForm('/mfa'), `a second factor after the email code:\n${mfa.describe()}`).to.equal(true);

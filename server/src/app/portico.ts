@@ -54,6 +54,7 @@ import { AppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import { OutboundHttp } from '../shared/outbound-http.js';
 import { closeRedis, createRequestPathRedis, type PorticoRedis } from '../shared/redis.js';
+import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
 import { ContactVerificationService } from '../users/contact-verification.service.js';
@@ -192,6 +193,19 @@ export class Portico {
       logger,
       metrics,
       publicUrl: config.publicUrl,
+      // SECURITY.md item 6: credential changes notify the user, at their verified address.
+      notifyFactorAdded: async (manager, tenant, user, factor) => {
+        if (!user.email || !user.emailVerified) return;
+        await this.messaging.send(manager, {
+          tenant,
+          channel: 'email',
+          kind: factor === 'passkey' ? 'passkey_added_notice' : 'authenticator_added_notice',
+          to: user.email,
+          locale: resolveTenantSettings(tenant.settings).locales.default,
+          userId: user.id,
+          variables: {},
+        });
+      },
     });
     this.providerInvalidation = new ProviderInvalidation(
       (slug) => this.providers.invalidate(slug),

@@ -20,6 +20,8 @@ export const MESSAGE_KINDS = [
   'email_otp',
   'sms_otp',
   'phone_verification',
+  'passkey_added_notice',
+  'authenticator_added_notice',
 ] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
 

@@ -24,6 +24,8 @@ export const MESSAGE_VARIABLES: Readonly<Record<MessageKind, readonly string[]>>
   email_otp: ['code', 'expiresInMinutes'],
   sms_otp: ['code', 'expiresInMinutes'],
   phone_verification: ['code', 'expiresInMinutes'],
+  passkey_added_notice: [],
+  authenticator_added_notice: [],
 };
 
 export const variablesOf = (kind: MessageKind): string[] => [...COMMON_VARIABLES, ...MESSAGE_VARIABLES[kind]];

@@ -1,3 +1,6 @@
+import type { EntityManager } from 'typeorm';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import type { User } from '../users/user.entity.js';
 /**
  * The vocabulary of multi-factor sign-in (issue 6), shared by the policy engine, the factor services
  * and the hosted pages. Email and SMS codes (one_time_tokens, built by the login pages) plug in as
@@ -91,3 +94,11 @@ export function acrSatisfies(achieved: string | null, requested: string): boolea
 export function knownAcrValues(requested: readonly string[]): string[] {
   return [...ACR_RANK].reverse().filter((acr) => requested.includes(acr));
 }
+
+/** Mails the user that a passkey or an authenticator app was added to their account. */
+export type FactorAddedNotifier = (
+  manager: EntityManager,
+  tenant: Tenant,
+  user: User,
+  factor: 'passkey' | 'totp',
+) => Promise<void>;

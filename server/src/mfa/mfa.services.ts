@@ -7,6 +7,7 @@ import { RiskService } from '../risk/risk.service.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { Logger } from '../shared/logger.js';
 import { FactorAttempts } from './factor-attempts.js';
+import type { FactorAddedNotifier } from './factors.js';
 import { FactorsService } from './factors.service.js';
 import { MfaPolicyService } from './mfa-policy.service.js';
 import { RecoveryCodesService } from './recovery-codes.service.js';
@@ -30,11 +31,12 @@ export interface MfaServiceDeps {
   logger: Logger;
   metrics: Metrics;
   publicUrl: string;
+  notifyFactorAdded?: FactorAddedNotifier;
 }
 
 /** Wires the MFA, passkey, device and risk services (called once by the composition root). */
 export function createMfaServices(deps: MfaServiceDeps): MfaServices {
-  const { dataSource, keyRing, audit, logger, metrics, publicUrl } = deps;
+  const { dataSource, keyRing, audit, logger, metrics, publicUrl, notifyFactorAdded } = deps;
   const attempts = new FactorAttempts({
     dataSource,
     audit,
@@ -46,9 +48,9 @@ export function createMfaServices(deps: MfaServiceDeps): MfaServices {
   return {
     devices,
     risk: new RiskService(devices),
-    totp: new TotpService({ dataSource, keyRing, audit, attempts }),
+    totp: new TotpService({ dataSource, keyRing, audit, attempts, notifyFactorAdded }),
     recoveryCodes: new RecoveryCodesService({ dataSource, keyRing, audit, attempts }),
-    passkeys: new PasskeysService({ dataSource, audit, attempts, logger, publicUrl }),
+    passkeys: new PasskeysService({ dataSource, audit, attempts, logger, publicUrl, notifyFactorAdded }),
     factors,
     policy: new MfaPolicyService({ dataSource, factors, devices }),
   };

@@ -9,6 +9,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { User } from '../users/user.entity.js';
 import type { AttemptOrigin, FactorAttempts } from './factor-attempts.js';
+import type { FactorAddedNotifier } from './factors.js';
 import { MfaErrors } from './mfa.errors.js';
 
 /** RFC 6238 defaults, what every authenticator app understands. */
@@ -32,6 +33,8 @@ export interface TotpDeps {
   attempts: FactorAttempts;
   /** Milliseconds since the epoch; tests move time. */
   now?: () => number;
+  /** Tells the user a sign-in method was added (SECURITY.md item 6), in the same transaction. */
+  notifyFactorAdded?: FactorAddedNotifier;
 }
 
 /** The key-ring context of a TOTP secret, as `portico secrets re-encrypt` knows it (encrypted-columns.ts). */
@@ -100,6 +103,7 @@ export class TotpService {
         userAgent: origin.userAgent ?? null,
         data: { factor: 'totp', credentialId: pending.id },
       });
+      await this.deps.notifyFactorAdded?.(manager, tenant, user, 'totp');
     });
     if (!confirmed) throw MfaErrors.invalidCode();
   }

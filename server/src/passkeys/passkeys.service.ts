@@ -13,6 +13,7 @@ import type { Actor, AuditLog } from '../audit/audit.service.js';
 import { SYSTEM_ACTOR } from '../audit/audit.service.js';
 import { Credential } from '../credentials/credential.entity.js';
 import type { AttemptOrigin, FactorAttempts } from '../mfa/factor-attempts.js';
+import type { FactorAddedNotifier } from '../mfa/factors.js';
 import { MfaErrors } from '../mfa/mfa.errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
@@ -36,6 +37,8 @@ export interface PasskeysDeps {
   /** PUBLIC_URL: its host is the RP ID, its origin the one expected in every ceremony. */
   publicUrl: string;
   challenges?: WebauthnChallenges;
+  /** Tells the user a sign-in method was added (SECURITY.md item 6), in the same transaction. */
+  notifyFactorAdded?: FactorAddedNotifier;
 }
 
 /** What a passkey row keeps in `credentials.data`. */
@@ -159,6 +162,7 @@ export class PasskeysService {
         userAgent: options.origin?.userAgent ?? null,
         data: { credentialId: credential.id, userVerified: info.userVerified, aaguid: info.aaguid },
       });
+      await this.deps.notifyFactorAdded?.(tx, tenant, user, 'passkey');
       return credential;
     });
   }

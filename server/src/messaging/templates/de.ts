@@ -51,4 +51,14 @@ export const de: DefaultCatalog = {
     text: 'Ihr Code zur Bestätigung Ihrer Telefonnummer lautet {{code}}.\n\nEr läuft in {{expiresInMinutes}} Minuten ab.',
     sms: '{{code}} ist Ihr Bestätigungscode für {{tenantName}}. Er läuft in {{expiresInMinutes}} Minuten ab.',
   },
+  passkey_added_notice: {
+    subject: 'Ihrem {{tenantName}}-Konto wurde ein Passkey hinzugefügt',
+    text: 'Ihrem Konto wurde ein Passkey hinzugefügt. Sie können sich jetzt damit anmelden.\n\nWenn Sie das nicht waren, setzen Sie sofort Ihr Passwort zurück und entfernen Sie den Passkey in den Sicherheitseinstellungen Ihres Kontos.',
+    sms: '{{tenantName}}: Ihrem Konto wurde ein Passkey hinzugefügt. Nicht Sie? Setzen Sie Ihr Passwort zurück.',
+  },
+  authenticator_added_notice: {
+    subject: 'Für Ihr {{tenantName}}-Konto wurde eine Authenticator-App eingerichtet',
+    text: 'Für Ihr Konto wurde eine Authenticator-App als zweiter Faktor eingerichtet, und es wurden neue Wiederherstellungscodes erstellt.\n\nWenn Sie das nicht waren, setzen Sie sofort Ihr Passwort zurück und wenden Sie sich an den Support.',
+    sms: '{{tenantName}}: Für Ihr Konto wurde eine Authenticator-App eingerichtet. Nicht Sie? Setzen Sie Ihr Passwort zurück.',
+  },
 };

@@ -51,4 +51,14 @@ export const en: DefaultCatalog = {
     text: 'Your phone verification code is {{code}}.\n\nIt expires in {{expiresInMinutes}} minutes.',
     sms: '{{code}} is your {{tenantName}} verification code. It expires in {{expiresInMinutes}} minutes.',
   },
+  passkey_added_notice: {
+    subject: 'A passkey was added to your {{tenantName}} account',
+    text: "A passkey was added to your account. You can now sign in with it.\n\nIf you did not do this, reset your password and remove the passkey in your account's security settings at once.",
+    sms: '{{tenantName}}: a passkey was added to your account. Not you? Reset your password.',
+  },
+  authenticator_added_notice: {
+    subject: 'An authenticator app was set up for your {{tenantName}} account',
+    text: 'An authenticator app was set up as a second factor for your account, and new recovery codes were made.\n\nIf you did not do this, reset your password and contact support at once.',
+    sms: '{{tenantName}}: an authenticator app was set up for your account. Not you? Reset your password.',
+  },
 };

@@ -51,4 +51,14 @@ export const es: DefaultCatalog = {
     text: 'Tu código para verificar el teléfono es {{code}}.\n\nCaduca en {{expiresInMinutes}} minutos.',
     sms: '{{code}} es tu código de verificación de {{tenantName}}. Caduca en {{expiresInMinutes}} minutos.',
   },
+  passkey_added_notice: {
+    subject: 'Se añadió una llave de acceso a tu cuenta de {{tenantName}}',
+    text: 'Se añadió una llave de acceso a tu cuenta. Ahora puedes iniciar sesión con ella.\n\nSi no fuiste tú, restablece tu contraseña de inmediato y elimina la llave de acceso en la configuración de seguridad de tu cuenta.',
+    sms: '{{tenantName}}: se añadió una llave de acceso a tu cuenta. ¿No fuiste tú? Restablece tu contraseña.',
+  },
+  authenticator_added_notice: {
+    subject: 'Se configuró una aplicación de autenticación para tu cuenta de {{tenantName}}',
+    text: 'Se configuró una aplicación de autenticación como segundo factor para tu cuenta y se crearon nuevos códigos de recuperación.\n\nSi no fuiste tú, restablece tu contraseña de inmediato y contacta con soporte.',
+    sms: '{{tenantName}}: se configuró una aplicación de autenticación para tu cuenta. ¿No fuiste tú? Restablece tu contraseña.',
+  },
 };

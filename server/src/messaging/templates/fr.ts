@@ -51,4 +51,14 @@ export const fr: DefaultCatalog = {
     text: 'Votre code de vérification du téléphone est {{code}}.\n\nIl expire dans {{expiresInMinutes}} minutes.',
     sms: '{{code}} est votre code de vérification {{tenantName}}. Il expire dans {{expiresInMinutes}} minutes.',
   },
+  passkey_added_notice: {
+    subject: 'Une clé d’accès a été ajoutée à votre compte {{tenantName}}',
+    text: 'Une clé d’accès a été ajoutée à votre compte. Vous pouvez désormais vous connecter avec.\n\nSi ce n’était pas vous, réinitialisez immédiatement votre mot de passe et supprimez la clé d’accès dans les paramètres de sécurité de votre compte.',
+    sms: '{{tenantName}} : une clé d’accès a été ajoutée à votre compte. Pas vous ? Réinitialisez votre mot de passe.',
+  },
+  authenticator_added_notice: {
+    subject: 'Une application d’authentification a été configurée pour votre compte {{tenantName}}',
+    text: 'Une application d’authentification a été configurée comme second facteur pour votre compte, et de nouveaux codes de récupération ont été créés.\n\nSi ce n’était pas vous, réinitialisez immédiatement votre mot de passe et contactez le support.',
+    sms: '{{tenantName}} : une application d’authentification a été configurée pour votre compte. Pas vous ? Réinitialisez votre mot de passe.',
+  },
 };

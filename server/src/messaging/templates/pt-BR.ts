@@ -51,4 +51,14 @@ export const ptBR: DefaultCatalog = {
     text: 'Seu código para verificar o telefone é {{code}}.\n\nEle expira em {{expiresInMinutes}} minutos.',
     sms: '{{code}} é seu código de verificação de {{tenantName}}. Expira em {{expiresInMinutes}} minutos.',
   },
+  passkey_added_notice: {
+    subject: 'Uma chave de acesso foi adicionada à sua conta {{tenantName}}',
+    text: 'Uma chave de acesso foi adicionada à sua conta. Agora você pode entrar com ela.\n\nSe não foi você, redefina sua senha imediatamente e remova a chave de acesso nas configurações de segurança da sua conta.',
+    sms: '{{tenantName}}: uma chave de acesso foi adicionada à sua conta. Não foi você? Redefina sua senha.',
+  },
+  authenticator_added_notice: {
+    subject: 'Um aplicativo autenticador foi configurado para sua conta {{tenantName}}',
+    text: 'Um aplicativo autenticador foi configurado como segundo fator da sua conta, e novos códigos de recuperação foram criados.\n\nSe não foi você, redefina sua senha imediatamente e fale com o suporte.',
+    sms: '{{tenantName}}: um aplicativo autenticador foi configurado para sua conta. Não foi você? Redefina sua senha.',
+  },
 };
