@@ -2,11 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor, AuditLog } from '../audit/audit.service.js';
 import { minutesOf, tenantLink } from '../messaging/message-links.js';
 import type { MessagingService } from '../messaging/messaging.service.js';
-import { isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
+import { unlessRateLimited } from '../tokens/unless-rate-limited.js';
 import { User } from '../users/user.entity.js';
 import type { UserSessionsService } from '../users/user-sessions.service.js';
 import type { UsersService } from '../users/users.service.js';
@@ -224,19 +224,16 @@ export class PasswordResetService {
     deliver: (manager: EntityManager, user: User) => Promise<void>,
   ) {
     if (request.tenant.status !== 'active') return;
-    try {
-      await this.deps.dataSource.transaction(async (manager) => {
+    await unlessRateLimited(this.deps.logger, { tenantId: request.tenant.id, flow: 'password_reset' }, () =>
+      this.deps.dataSource.transaction(async (manager) => {
         const user = await this.deps.users.findByLoginIdentifier(
           manager,
           request.tenant.id,
           request.identifier,
         );
-        if (user && user.status === 'active') await deliver(manager, user);
-      });
-    } catch (error) {
-      if (!isAppError(error) || error.status !== 429) throw error;
-      this.deps.logger.info({ tenantId: request.tenant.id, code: error.code }, 'password reset not sent');
-    }
+        if (user?.status === 'active') await deliver(manager, user);
+      }),
+    );
   }
 
   private audit(

@@ -2,11 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import type { AuditLog } from '../audit/audit.service.js';
 import { minutesOf, tenantLink } from '../messaging/message-links.js';
 import type { MessagingService } from '../messaging/messaging.service.js';
-import { isAppError } from '../shared/errors.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { OneTimeTokensService } from '../tokens/one-time-tokens.service.js';
+import { unlessRateLimited } from '../tokens/unless-rate-limited.js';
 import { User } from '../users/user.entity.js';
 import type { UsersService } from '../users/users.service.js';
 import type { IpThrottle } from './ip-throttle.js';
@@ -125,7 +125,7 @@ export class PasswordlessLoginService {
         : user.phoneVerified
           ? user.phone
           : null;
-    await this.unlessRateLimited(request.tenant, method, () =>
+    await unlessRateLimited(this.deps.logger, { tenantId: request.tenant.id, method }, () =>
       this.deps.dataSource.transaction((manager) => this.deliverCode(manager, method, request, user, to)),
     );
   }
@@ -205,7 +205,7 @@ export class PasswordlessLoginService {
     deliver: (manager: EntityManager, user: User) => Promise<void>,
   ): Promise<void> {
     if (!this.enabled(request.tenant, method) || request.tenant.status !== 'active') return;
-    await this.unlessRateLimited(request.tenant, method, () =>
+    await unlessRateLimited(this.deps.logger, { tenantId: request.tenant.id, method }, () =>
       this.deps.dataSource.transaction(async (manager) => {
         const user = await this.deps.users.findByLoginIdentifier(
           manager,
@@ -238,20 +238,6 @@ export class PasswordlessLoginService {
       variables: { code, expiresInMinutes: minutesOf(CODE_TTL_SECONDS) },
       expiresAt,
     });
-  }
-
-  /** Too many sends, or an SMS limit: the page says the same as ever; the log says why. */
-  private async unlessRateLimited(
-    tenant: Tenant,
-    method: string,
-    work: () => Promise<unknown>,
-  ): Promise<void> {
-    try {
-      await work();
-    } catch (error) {
-      if (!isAppError(error) || error.status !== 429) throw error;
-      this.deps.logger.info({ tenantId: tenant.id, method, code: error.code }, 'one-time code not sent');
-    }
   }
 
   private issueBase(request: Omit<CodeRequest, 'identifier'>, user: User, purpose: PasswordlessMethod) {
