@@ -1,4 +1,6 @@
 import { type EntityManager, QueryFailedError } from 'typeorm';
+import { validateProfileValues } from '../profiles/profile-values.js';
+import { ProfilesErrors } from '../profiles/profiles.errors.js';
 import { AppError } from '../shared/errors.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import { User, type UserStatus } from '../users/user.entity.js';
@@ -18,7 +20,7 @@ export class UserAdmin {
   constructor(
     private readonly deps: Pick<
       GraphqlDeps,
-      'dataSource' | 'users' | 'audit' | 'userSessions' | 'passwordReset' | 'consent'
+      'dataSource' | 'users' | 'audit' | 'userSessions' | 'passwordReset' | 'consent' | 'profileFields'
     >,
   ) {}
 
@@ -45,10 +47,29 @@ export class UserAdmin {
   ): Promise<User> {
     return this.transaction(async (manager) => {
       const user = await this.lockUser(manager, ctx, id);
+      if (changes.profile) await this.checkProfileFields(manager, user.tenantId, changes.profile);
       const fields = await updateUserFields(manager, user, withoutNullish(changes));
       await this.deps.audit.record(manager, auditEntry(ctx, action, userTarget(user.id), { fields }));
       return user;
     });
+  }
+
+  /**
+   * Values of the tenant's profile fields (issue 5 §4) obey their definitions through the API too; other
+   * profile attributes are free-form. A null removes a value, whatever the field.
+   */
+  private async checkProfileFields(
+    manager: EntityManager,
+    tenantId: string,
+    profile: Record<string, unknown>,
+  ): Promise<void> {
+    const defined = (await this.deps.profileFields.list(manager, tenantId)).filter(
+      (field) => Object.hasOwn(profile, field.key) && profile[field.key] !== null,
+    );
+    if (defined.length === 0) return;
+    const values = Object.fromEntries(defined.map((field) => [field.key, profile[field.key]]));
+    const { errors } = validateProfileValues(defined, values);
+    if (errors.length > 0) throw ProfilesErrors.invalidValues(errors);
   }
 
   /** Blocking also revokes the user's sessions, grants and tokens once the change is committed (SECURITY.md ★9). */

@@ -259,6 +259,21 @@ describe('GraphQL consent policies, receipts and profile fields', function () {
     );
     expect(listed.data?.profileFields).to.deep.equal([{ key: 'company' }]);
 
+    // updateUser holds the tenant's field definitions too; other profile attributes stay free-form.
+    const tooLong = await api.gql(
+      'mutation($id: ID!) { updateUser(id: $id, input: { profile: { company: "x", nickname: "bobby" } }) { id } }',
+      { id: bobId },
+      KEYS.acmeWriter,
+    );
+    expect(tooLong.errors, JSON.stringify(tooLong.errors)).to.equal(undefined);
+    const invalid = await api.gql(
+      'mutation($id: ID!, $p: JSONObject!) { updateUser(id: $id, input: { profile: $p }) { id } }',
+      { id: bobId, p: { company: 'c'.repeat(41) } },
+      KEYS.acmeWriter,
+    );
+    expect(codesOf(invalid)).to.deep.equal(['BAD_USER_INPUT']);
+    expect(invalid.errors?.[0]?.extensions?.fields).to.have.keys('profile.company');
+
     const { portico } = api.server;
     const manager = portico.dataSource.manager;
     const bob = await manager.findOneByOrFail(User, { id: bobId });
