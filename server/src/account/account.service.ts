@@ -1,11 +1,15 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor, AuditLog } from '../audit/audit.service.js';
 import type { CredentialsService } from '../credentials/credentials.service.js';
-import type { NewPasswordPolicy, NewPasswordProblem } from '../credentials/new-password-policy.js';
+import {
+  checkForAccount,
+  type NewPasswordPolicy,
+  type NewPasswordProblem,
+  sendPasswordChangedNotice,
+} from '../credentials/new-password-policy.js';
 import type { PasswordLoginService } from '../credentials/password-login.service.js';
 import type { MessagingService } from '../messaging/messaging.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
-import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { ContactVerificationService } from '../users/contact-verification.service.js';
 import { User } from '../users/user.entity.js';
 import type { UserSessionsService } from '../users/user-sessions.service.js';
@@ -132,26 +136,12 @@ export class AccountService {
       userAgent: request.userAgent,
     });
     if (!proof.ok || proof.user.id !== user.id) throw AccountErrors.currentPasswordWrong();
-    const problem = this.deps.passwordPolicy.check(passwords.next, resolveTenantSettings(tenant.settings), {
-      email: user.email,
-      names: [String(user.profile.givenName ?? ''), String(user.profile.familyName ?? '')],
-      tenantName: tenant.name,
-    });
+    const problem = checkForAccount(this.deps.passwordPolicy, passwords.next, tenant, user);
     if (problem) throw AccountErrors.newPasswordRejected(...PASSWORD_PROBLEMS[problem]);
     await this.deps.dataSource.transaction(async (manager) => {
       await this.deps.credentials.setPassword(manager, tenant, user.id, passwords.next);
       await this.audit(manager, request, 'password.changed', { otherSessionsEnded: true });
-      if (user.email) {
-        await this.deps.messaging.send(manager, {
-          tenant,
-          channel: 'email',
-          kind: 'password_changed_notice',
-          to: user.email,
-          locale: request.locale,
-          userId: user.id,
-          variables: {},
-        });
-      }
+      await sendPasswordChangedNotice(this.deps.messaging, manager, { tenant, user, locale: request.locale });
     });
     // After the commit, like a reset (SECURITY.md ★9), but the session the change was made in stays.
     if (keepSessionUid) await this.deps.userSessions.revokeAllExcept(tenant, user.id, keepSessionUid);

@@ -1,4 +1,8 @@
-import type { TenantSettings } from '../tenants/tenant-settings.js';
+import type { EntityManager } from 'typeorm';
+import type { MessagingService } from '../messaging/messaging.service.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
+import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
+import type { User } from '../users/user.entity.js';
 import type { CommonPasswordList } from './common-passwords.js';
 
 export type NewPasswordProblem =
@@ -43,6 +47,40 @@ export class NewPasswordPolicy {
       return 'error.passwordTooCommon';
     return null;
   }
+}
+
+/** A new password of an existing account: screened against the account's own email and names too. */
+export function checkForAccount(
+  policy: NewPasswordPolicy,
+  password: string,
+  tenant: Pick<Tenant, 'name' | 'settings'>,
+  user: Pick<User, 'email' | 'profile'>,
+): NewPasswordProblem | null {
+  const name = (key: string) =>
+    typeof user.profile[key] === 'string' ? (user.profile[key] as string) : undefined;
+  return policy.check(password, resolveTenantSettings(tenant.settings), {
+    email: user.email,
+    names: [name('givenName'), name('familyName')],
+    tenantName: tenant.name,
+  });
+}
+
+/** The notice mailed after a password was changed or reset (SECURITY.md item 6), in the caller's transaction. */
+export async function sendPasswordChangedNotice(
+  messaging: MessagingService,
+  manager: EntityManager,
+  notice: { tenant: Tenant; user: Pick<User, 'id' | 'email'>; locale: string },
+): Promise<void> {
+  if (!notice.user.email) return;
+  await messaging.send(manager, {
+    tenant: notice.tenant,
+    channel: 'email',
+    kind: 'password_changed_notice',
+    to: notice.user.email,
+    locale: notice.locale,
+    userId: notice.user.id,
+    variables: {},
+  });
 }
 
 function guessableFrom(password: string, context: NewPasswordContext): boolean {

@@ -13,7 +13,12 @@ import type { UsersService } from '../users/users.service.js';
 import { CredentialsErrors } from './credentials.errors.js';
 import type { CredentialsService } from './credentials.service.js';
 import type { LockoutService } from './lockout.service.js';
-import type { NewPasswordPolicy, NewPasswordProblem } from './new-password-policy.js';
+import {
+  checkForAccount,
+  type NewPasswordPolicy,
+  type NewPasswordProblem,
+  sendPasswordChangedNotice,
+} from './new-password-policy.js';
 
 export const RESET_LINK_TTL_SECONDS = 30 * 60;
 export const RESET_CODE_TTL_SECONDS = 10 * 60;
@@ -173,7 +178,7 @@ export class PasswordResetService {
     },
   ): Promise<ResetOutcome> {
     const { tenant } = request;
-    const settings = resolveTenantSettings(tenant.settings);
+    const _settings = resolveTenantSettings(tenant.settings);
     const outcome = await this.deps.dataSource.transaction(
       async (manager): Promise<ResetOutcome & { user?: User }> => {
         const found = await this.deps.tokens.findLink(manager, tenant.id, 'password_reset', request.token);
@@ -182,11 +187,7 @@ export class PasswordResetService {
           : null;
         if (!found || !user || user.status !== 'active')
           return { ok: false, problem: 'error.resetLinkInvalid' };
-        const problem = this.deps.passwordPolicy.check(request.password, settings, {
-          email: user.email,
-          names: [String(user.profile.givenName ?? ''), String(user.profile.familyName ?? '')],
-          tenantName: tenant.name,
-        });
+        const problem = checkForAccount(this.deps.passwordPolicy, request.password, tenant, user);
         if (problem) return { ok: false, problem };
         if (!(await this.deps.tokens.consumeLink(manager, tenant.id, 'password_reset', request.token)))
           return { ok: false, problem: 'error.resetLinkInvalid' };
@@ -200,17 +201,11 @@ export class PasswordResetService {
         await this.deps.lockouts.reset(manager, tenant.id, user.id);
         await this.deps.forgetDevices(manager, tenant.id, user.id);
         await this.audit(manager, request, user, 'password.reset', {});
-        if (user.email) {
-          await this.deps.messaging.send(manager, {
-            tenant,
-            channel: 'email',
-            kind: 'password_changed_notice',
-            to: user.email,
-            locale: request.locale,
-            userId: user.id,
-            variables: {},
-          });
-        }
+        await sendPasswordChangedNotice(this.deps.messaging, manager, {
+          tenant,
+          user,
+          locale: request.locale,
+        });
         return { ok: true, user };
       },
     );

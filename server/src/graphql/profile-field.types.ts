@@ -51,10 +51,11 @@ export class ProfileFieldObject {
   @Field(() => GraphQLISODateTime) updatedAt!: Date;
 }
 
-@InputType({ description: 'A new profile field.' })
-export class CreateProfileFieldInput {
-  @Field(() => String) @Matches(PROFILE_KEY_PATTERN, { message: KEY_MESSAGE }) key!: string;
-  @Field(() => ProfileFieldTypeValue) type!: ProfileFieldTypeValue;
+/** What creating and changing a profile field share: everything but its key and type. */
+@InputType('ProfileFieldSettingsInput', {
+  description: 'Settings shared by creating and changing a profile field.',
+})
+abstract class ProfileFieldSettingsInput {
   @Field(() => GraphQLJSONObject, { nullable: true })
   @IsOptional()
   @JsonObjectSize(8192)
@@ -76,34 +77,21 @@ export class CreateProfileFieldInput {
   position?: number | null;
 }
 
+@InputType({ description: 'A new profile field.' })
+export class CreateProfileFieldInput extends ProfileFieldSettingsInput {
+  @Field(() => String) @Matches(PROFILE_KEY_PATTERN, { message: KEY_MESSAGE }) key!: string;
+  @Field(() => ProfileFieldTypeValue) type!: ProfileFieldTypeValue;
+}
+
 @InputType({
   description:
     'Changes to a profile field; omitted fields stay. null clears requiredAt, requiredAfterLogins and ' +
     'applicationId. The result is checked as a whole.',
 })
-export class UpdateProfileFieldInput {
+export class UpdateProfileFieldInput extends ProfileFieldSettingsInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @Matches(PROFILE_KEY_PATTERN, { message: KEY_MESSAGE })
   key?: string | null;
   @Field(() => ProfileFieldTypeValue, { nullable: true }) type?: ProfileFieldTypeValue | null;
-  @Field(() => GraphQLJSONObject, { nullable: true })
-  @IsOptional()
-  @JsonObjectSize(8192)
-  labels?: Record<string, string> | null;
-  @Field(() => GraphQLJSONObject, { nullable: true, description: VALIDATION_DESCRIPTION })
-  @IsOptional()
-  @JsonObjectSize(16_384)
-  validation?: Record<string, unknown> | null;
-  @Field(() => ProfileRequirementValue, { nullable: true }) requiredAt?: ProfileRequirementValue | null;
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(1, { message: 'must be at least 1' })
-  requiredAfterLogins?: number | null;
-  @Field(() => ID, { nullable: true }) applicationId?: string | null;
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
-  @Min(0, { message: 'must be at least 0' })
-  @Max(10_000, { message: 'must be at most 10000' })
-  position?: number | null;
 }
