@@ -1,6 +1,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
+import { currentRequest, rememberGrant, takeGrant } from './oidc-grant-prefetch.js';
 import { OidcKeyBatches } from './oidc-key-batches.js';
 import { OidcUpsertBatch } from './oidc-upsert-batch.js';
 import { sessionEnrichment } from './request-context.js';
@@ -129,8 +130,17 @@ class DatabaseOidcAdapter implements Adapter {
     });
   }
 
-  find(id: string): Promise<AdapterPayload | undefined> {
-    return this.keys.find({ tenantId: this.tenantId, model: this.model, id });
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const request = currentRequest();
+    if (this.model === 'Grant') {
+      const grant = takeGrant(request, id);
+      if (grant) return grant;
+    }
+    const found = await this.keys.find({ tenantId: this.tenantId, model: this.model, id });
+    if (found?.grant && typeof found.payload.grantId === 'string') {
+      rememberGrant(request, found.payload.grantId, found.grant);
+    }
+    return found?.payload;
   }
 
   findByUid(uid: string): Promise<AdapterPayload | undefined> {
