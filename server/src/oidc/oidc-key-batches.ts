@@ -1,7 +1,7 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { batched } from '../shared/batched.js';
-import { GRANT_BEARING_MODELS } from './oidc-grant-prefetch.js';
+import { GRANT_BEARING_MODELS } from './oidc-prefetch.js';
 
 /** One model's row by primary key, as oidc-provider's `find` and `consume` name it. */
 export interface ModelKey {
@@ -10,10 +10,12 @@ export interface ModelKey {
   id: string;
 }
 
-/** A row found by key, with its Grant's payload when it is a token of GRANT_BEARING_MODELS. */
+/** A row found by key, with its Grant and Session when it is a token of GRANT_BEARING_MODELS. */
 export interface FoundModel {
   payload: AdapterPayload;
   grant: AdapterPayload | null;
+  /** Only for a token that expires with its session. */
+  session: AdapterPayload | null;
 }
 
 // A consumed row carries `consumed` (epoch seconds), as oidc-provider expects of find().
@@ -22,15 +24,21 @@ const PAYLOAD = `CASE WHEN m.consumed_at IS NULL THEN m.payload
 const LIVE = '(m.expires_at IS NULL OR m.expires_at > now())';
 const KEYS = 'unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS k(tenant_id, model, id, i)';
 
-// A token of GRANT_BEARING_MODELS comes with its live Grant (oidc-grant-prefetch.ts).
-const GRANT = `LEFT JOIN oidc_models g ON m.model = ANY('{${GRANT_BEARING_MODELS.join(',')}}'::text[])
-  AND g.tenant_id = m.tenant_id AND g.model = 'Grant' AND g.id = m.grant_id
-  AND (g.expires_at IS NULL OR g.expires_at > now())`;
-const GRANT_PAYLOAD = PAYLOAD.replaceAll('m.', 'g.');
-const FIND_ONE = `SELECT ${PAYLOAD} AS payload, ${GRANT_PAYLOAD} AS grant FROM oidc_models m ${GRANT}
+// A token of GRANT_BEARING_MODELS comes with its live Grant, and its live Session when it expires with
+// it (oidc-prefetch.ts).
+const TOKEN = `m.model = ANY('{${GRANT_BEARING_MODELS.join(',')}}'::text[])`;
+const ALONG = `LEFT JOIN oidc_models g ON ${TOKEN}
+    AND g.tenant_id = m.tenant_id AND g.model = 'Grant' AND g.id = m.grant_id
+    AND (g.expires_at IS NULL OR g.expires_at > now())
+  LEFT JOIN oidc_models s ON ${TOKEN} AND m.payload @> '{"expiresWithSession": true}'
+    AND s.tenant_id = m.tenant_id AND s.model = 'Session' AND s.uid = m.payload->>'sessionUid'
+    AND (s.expires_at IS NULL OR s.expires_at > now())`;
+const COLUMNS = `${PAYLOAD} AS payload, ${PAYLOAD.replaceAll('m.', 'g.')} AS grant,
+  ${PAYLOAD.replaceAll('m.', 's.')} AS session`;
+const FIND_ONE = `SELECT ${COLUMNS} FROM oidc_models m ${ALONG}
   WHERE m.tenant_id = $1 AND m.model = $2 AND m.id = $3 AND ${LIVE}`;
-const FIND_MANY = `SELECT k.i::int AS i, ${PAYLOAD} AS payload, ${GRANT_PAYLOAD} AS grant FROM ${KEYS}
-  JOIN oidc_models m ON m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id ${GRANT}
+const FIND_MANY = `SELECT k.i::int AS i, ${COLUMNS} FROM ${KEYS}
+  JOIN oidc_models m ON m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id ${ALONG}
   WHERE ${LIVE}`;
 const CONSUME = `UPDATE oidc_models m SET consumed_at = coalesce(m.consumed_at, now()) FROM ${KEYS}
   WHERE m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id`;
@@ -45,7 +53,7 @@ const columnsOf = (keys: ModelKey[]) => [
  * oidc-provider's `find` and `consume` by primary key, batched (shared/batched.ts): the lookups asked for
  * in one event-loop turn — introspection's AccessToken, ClientCredentials and RefreshToken lookups of one
  * token, and those of concurrent requests — go to the database as one statement, and so do consumptions.
- * A token's Grant comes in the same statement (oidc-grant-prefetch.ts).
+ * A token's Grant and Session come in the same statement (oidc-prefetch.ts).
  */
 export class OidcKeyBatches {
   readonly find: (key: ModelKey) => Promise<FoundModel | undefined>;

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { createOidcAdapterFactory } from '../../src/oidc/oidc-adapter.js';
-import { rememberGrant, takeGrant } from '../../src/oidc/oidc-grant-prefetch.js';
 import { OidcKeyBatches } from '../../src/oidc/oidc-key-batches.js';
+import { rememberModel, takeModel } from '../../src/oidc/oidc-prefetch.js';
 import { createTenant } from '../db/seed.js';
 import { describeOnBothDatabases } from '../support/databases.js';
 
 /**
- * A token's lookup brings its live Grant in the same statement (docs/PERFORMANCE.md), kept for the one
+ * A token's lookup brings its live Grant (and Session, when it expires with it) in the same statement (docs/PERFORMANCE.md), kept for the one
  * request that read it and used once.
  */
 describeOnBothDatabases('oidc key lookups with the Grant of a token', (db) => {
@@ -23,6 +23,10 @@ describeOnBothDatabases('oidc key lookups with the Grant of a token', (db) => {
     await save('AccessToken', 'at-live', { kind: 'AccessToken', jti: 'at-live', grantId: 'grant-live' });
     await save('AccessToken', 'at-gone', { kind: 'AccessToken', jti: 'at-gone', grantId: 'grant-gone' });
     await save('Interaction', 'int-1', { kind: 'Interaction', jti: 'int-1', grantId: 'grant-live' });
+    await save('Session', 'sess-1', { kind: 'Session', jti: 'sess-1', uid: 'uid-1' });
+    const token = { kind: 'AccessToken', grantId: 'grant-live', sessionUid: 'uid-1' };
+    await save('AccessToken', 'at-session', { ...token, jti: 'at-session', expiresWithSession: true });
+    await save('AccessToken', 'at-offline', { ...token, jti: 'at-offline' });
   });
 
   it('returns the live Grant with an access token, alone and in a batch', async () => {
@@ -45,14 +49,28 @@ describeOnBothDatabases('oidc key lookups with the Grant of a token', (db) => {
     expect((await keys.find({ tenantId, model: 'Interaction', id: 'int-1' }))?.grant).to.equal(null);
   });
 
-  it('keeps a remembered Grant for its request only, and hands it out once', () => {
+  it('brings the live Session by uid only for a token that expires with it', async () => {
+    const bound = await keys.find({ tenantId, model: 'AccessToken', id: 'at-session' });
+    expect(bound?.session).to.include({ jti: 'sess-1', uid: 'uid-1' });
+    const unbound = await keys.find({ tenantId, model: 'AccessToken', id: 'at-offline' });
+    expect(unbound?.grant).to.include({ jti: 'grant-live' });
+    expect(unbound?.session).to.equal(null);
+    expect((await keys.find({ tenantId, model: 'AccessToken', id: 'at-live' }))?.session).to.equal(null);
+    await createOidcAdapterFactory(db.dataSource, tenantId)('Session').destroy('sess-1');
+    const ended = await keys.find({ tenantId, model: 'AccessToken', id: 'at-session' });
+    expect(ended?.payload).to.include({ jti: 'at-session' });
+    expect(ended?.session).to.equal(null);
+  });
+
+  it('keeps a remembered model for its request only, and hands it out once', () => {
     const request = {};
-    rememberGrant(request, 'g', { jti: 'g' });
-    expect(takeGrant({}, 'g')).to.equal(undefined);
-    expect(takeGrant(undefined, 'g')).to.equal(undefined);
-    expect(takeGrant(request, 'g')).to.deep.equal({ jti: 'g' });
-    expect(takeGrant(request, 'g')).to.equal(undefined);
-    rememberGrant(undefined, 'h', { jti: 'h' });
-    expect(takeGrant(request, 'h')).to.equal(undefined);
+    rememberModel(request, 'Grant:g', { jti: 'g' });
+    expect(takeModel({}, 'Grant:g')).to.equal(undefined);
+    expect(takeModel(undefined, 'Grant:g')).to.equal(undefined);
+    expect(takeModel(request, 'Session:g')).to.equal(undefined);
+    expect(takeModel(request, 'Grant:g')).to.deep.equal({ jti: 'g' });
+    expect(takeModel(request, 'Grant:g')).to.equal(undefined);
+    rememberModel(undefined, 'Grant:h', { jti: 'h' });
+    expect(takeModel(request, 'Grant:h')).to.equal(undefined);
   });
 });
