@@ -47,6 +47,7 @@ export async function startInProcessServer(
     metrics: portico.metrics,
     checkReadiness: async () => ready,
     routers: portico.httpRouters(),
+    directRoutes: portico.httpDirectRoutes(),
   });
   const server = new HttpServer(app);
   await server.listen(port, '127.0.0.1');

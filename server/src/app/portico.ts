@@ -40,7 +40,7 @@ import { MessagingService } from '../messaging/messaging.service.js';
 import { enforceSmsLimits } from '../messaging/sms-limits.js';
 import { SmsProvidersService } from '../messaging/sms-providers.service.js';
 import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
-import { oidcProtocolRoutes, oidcRoutes } from '../oidc/oidc.routes.js';
+import { oidcDirectRoute, oidcProtocolRoutes, oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
 import { ProviderCache } from '../oidc/provider-cache.js';
 import { createTenantProvider } from '../oidc/provider-factory.js';
@@ -373,6 +373,11 @@ export class Portico {
       oidcRoutes(this.providers, this.config.publicUrl),
       graphqlRoutes(this.graphqlDeps()),
     ];
+  }
+
+  /** The routes served before Express: each built tenant's OIDC protocol endpoints (the hot path). */
+  httpDirectRoutes() {
+    return [oidcDirectRoute(this.providers, this.config.publicUrl)];
   }
 
   private graphqlDeps(): GraphqlDeps {

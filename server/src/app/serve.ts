@@ -28,7 +28,9 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
 
   await portico.providerInvalidation.start();
   const deps = { config, logger, metrics: portico.metrics, checkReadiness: readiness.check };
-  const publicServer = new HttpServer(createPublicApp({ ...deps, routers: portico.httpRouters() }));
+  const publicServer = new HttpServer(
+    createPublicApp({ ...deps, routers: portico.httpRouters(), directRoutes: portico.httpDirectRoutes() }),
+  );
   const managementServer = new HttpServer(createManagementApp(deps));
   const address = await publicServer.listen(config.port, config.host);
   const management = await managementServer.listen(config.managementPort, config.host);

@@ -1,11 +1,13 @@
-import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
-import helmet from 'helmet';
+import type { RequestListener } from 'node:http';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from '../config/config.js';
 import type { Logger } from '../shared/logger.js';
+import { type DirectRoute, withDirectRoutes } from './direct-routes.js';
 import { BODY_LIMIT, errorHandler, routeNotFound } from './error-handler.js';
 import { healthRoutes, type ReadinessCheck } from './health.js';
 import type { Metrics } from './metrics.js';
 import { requestContext } from './request-context.js';
+import { type SecurityHeaders, securityHeaders } from './security-headers.js';
 
 export interface PublicAppDeps {
   config: Config;
@@ -14,16 +16,27 @@ export interface PublicAppDeps {
   checkReadiness: ReadinessCheck;
   /** Domain routers (or plain handlers) mounted in order (OIDC, hosted pages, GraphQL, …). */
   routers?: RequestHandler[];
+  /** Routes served before Express (the OIDC protocol endpoints: the hot path). */
+  directRoutes?: DirectRoute[];
 }
 
-/** The public HTTP surface on PORT. */
-export function createPublicApp(deps: PublicAppDeps): Express {
+/** The public HTTP surface on PORT: the direct routes, then the Express app. */
+export function createPublicApp(deps: PublicAppDeps): RequestListener {
+  const headers = securityHeaders(deps.config.publicUrl.startsWith('https://'));
+  const app = createPublicExpressApp(deps, headers);
+  return withDirectRoutes(app, deps.directRoutes ?? [], { ...deps, securityHeaders: headers });
+}
+
+function createPublicExpressApp(deps: PublicAppDeps, headers: SecurityHeaders): Express {
   const app = express();
   app.disable('x-powered-by');
   if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.use(requestContext(deps.logger));
   app.use(deps.metrics.httpMiddleware());
-  app.use(securityHeaders(deps.config.publicUrl.startsWith('https://')));
+  app.use((req, res, next) => {
+    headers(res, req.path);
+    next();
+  });
   // Tenant routes (/t/…) parse their own bodies: oidc-provider reads the raw request stream.
   app.use(unlessTenantRoute(parseBodies()));
   app.use(healthRoutes(deps.checkReadiness));
@@ -31,43 +44,6 @@ export function createPublicApp(deps: PublicAppDeps): Express {
   app.use(routeNotFound);
   app.use(errorHandler);
   return app;
-}
-
-/**
- * Security headers. JSON endpoints get a CSP that allows nothing. Tenant routes (/t/…) get one that
- * oidc-provider can extend: it appends the hash of its auto-submit script (form_post, device flow) to
- * `script-src`; hosted pages replace the header with their own nonce-based policy. Helmet's headers
- * depend only on its options, so they are computed once and set from a list on each request.
- */
-function securityHeaders(https: boolean): RequestHandler {
-  const withPolicy = (directives: Record<string, string[]>) =>
-    headersOf(
-      helmet({ contentSecurityPolicy: { useDefaults: false, directives }, strictTransportSecurity: https }),
-    );
-  const api = withPolicy({ defaultSrc: ["'none'"], frameAncestors: ["'none'"] });
-  const tenant = withPolicy({
-    defaultSrc: ["'none'"],
-    scriptSrc: ["'self'"],
-    styleSrc: ["'self'"],
-    imgSrc: ["'self'", 'data:'],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-  });
-  return (req, res, next) => {
-    for (const [name, value] of req.path.startsWith('/t/') ? tenant : api) res.setHeader(name, value);
-    next();
-  };
-}
-
-/** The headers a header-only middleware (helmet without function directives) sets. */
-function headersOf(middleware: RequestHandler): [string, string][] {
-  const headers: [string, string][] = [];
-  const recorder = {
-    setHeader: (name: string, value: string) => headers.push([name, value]),
-    removeHeader: () => undefined,
-  };
-  middleware({} as Request, recorder as unknown as Response, () => undefined);
-  return headers;
 }
 
 /** JSON and form bodies with size limits; a bad body becomes a 4xx with a stable code. */

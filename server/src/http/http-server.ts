@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 
 /**
  * A listening HTTP server with graceful close: stop accepting, let in-flight requests finish (idle
@@ -10,8 +9,8 @@ export class HttpServer {
   private readonly server: Server;
   private closing = false;
 
-  constructor(app: Express) {
-    this.server = createServer(app);
+  constructor(listener: RequestListener) {
+    this.server = createServer(listener);
     // While draining, a keep-alive socket is closed as soon as its last response is written.
     this.server.on('request', (_req, res) => {
       res.once('finish', () => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -78,14 +79,20 @@ export class Metrics {
   /** Observes every request once it finishes; the route label is the matched pattern, never the raw URL. */
   httpMiddleware(): RequestHandler {
     return (req, res, next) => {
-      const end = this.httpDuration.startTimer();
-      res.once('finish', () => {
-        const route = req.route?.path
+      this.observeRequest(req, res, () =>
+        req.route?.path
           ? `${req.baseUrl}${String(req.route.path)}`
-          : (res.locals.metricsRoute ?? 'unmatched');
-        end({ method: req.method, route, status: String(res.statusCode) });
-      });
+          : (res.locals.metricsRoute ?? 'unmatched'),
+      );
       next();
     };
+  }
+
+  /** Starts timing one request; the route label is read when it finishes. */
+  observeRequest(req: IncomingMessage, res: ServerResponse, route: () => string): void {
+    const end = this.httpDuration.startTimer();
+    res.once('finish', () => {
+      end({ method: req.method, route: route(), status: String(res.statusCode) });
+    });
   }
 }

@@ -124,7 +124,7 @@ export async function continueLogin(step: Step, deps: InteractionDeps, pending: 
   const capable = step.details.result?.webauthnCapable === true;
   if (decision.offerPasskey && capable && !pending.passkeyOfferDone && !declined)
     return showPasskeyOffer(step, deps);
-  return askPromptsThenFinish(step, deps, pending, decision, application?.id ?? null);
+  return askPromptsThenFinish(step, deps, pending, decision, application?.id ?? null, user);
 }
 
 async function askPromptsThenFinish(
@@ -133,8 +133,15 @@ async function askPromptsThenFinish(
   pending: PendingLogin,
   decision: Extract<LoginRequirement, { kind: 'done' }>,
   applicationId: string | null,
+  user: User,
 ): Promise<void> {
-  const prompts = await deps.loginPrompts.whatToAsk(step.entry.tenant.id, pending.accountId, applicationId);
+  // The user row continueLogin read in this request: nothing of this login wrote it since.
+  const prompts = await deps.loginPrompts.whatToAsk(
+    step.entry.tenant.id,
+    pending.accountId,
+    applicationId,
+    user,
+  );
   if (prompts.policies.length > 0) return showPolicies(step, deps, prompts.policies);
   const fields = pending.profileSkipped ? prompts.fields.filter((f) => f.required) : prompts.fields;
   if (fields.length > 0) return showProfilePrompt(step, deps, fields);

@@ -33,9 +33,18 @@ export class LoginPromptsService {
     },
   ) {}
 
-  async whatToAsk(tenantId: string, userId: string, applicationId: string | null): Promise<LoginPrompts> {
+  /** `loaded`: the user row, when the caller has just read it in this request (one statement fewer). */
+  async whatToAsk(
+    tenantId: string,
+    userId: string,
+    applicationId: string | null,
+    loaded?: User,
+  ): Promise<LoginPrompts> {
     const manager = this.deps.dataSource.manager;
-    const user = await manager.findOneByOrFail(User, { id: userId, tenantId });
+    const user =
+      loaded?.id === userId && loaded.tenantId === tenantId
+        ? loaded
+        : await manager.findOneByOrFail(User, { id: userId, tenantId });
     const [policies, fields] = await Promise.all([
       this.deps.consent.pendingFor(manager, tenantId, userId),
       this.deps.profileFields.missingFor(manager, tenantId, {

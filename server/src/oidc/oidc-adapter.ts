@@ -2,6 +2,7 @@ import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
 import { OidcKeyBatches } from './oidc-key-batches.js';
+import { currentRequest, rememberModel, takeModel } from './oidc-prefetch.js';
 import { OidcUpsertBatch } from './oidc-upsert-batch.js';
 import { sessionEnrichment } from './request-context.js';
 
@@ -129,12 +130,22 @@ class DatabaseOidcAdapter implements Adapter {
     });
   }
 
-  find(id: string): Promise<AdapterPayload | undefined> {
-    return this.keys.find({ tenantId: this.tenantId, model: this.model, id });
+  async find(id: string): Promise<AdapterPayload | undefined> {
+    const request = currentRequest();
+    const prefetched = this.model === 'Grant' ? takeModel(request, `Grant:${id}`) : undefined;
+    if (prefetched) return prefetched;
+    const found = await this.keys.find({ tenantId: this.tenantId, model: this.model, id });
+    const { grantId, sessionUid } = found?.payload ?? {};
+    if (found?.grant && typeof grantId === 'string') rememberModel(request, `Grant:${grantId}`, found.grant);
+    if (found?.session && typeof sessionUid === 'string') {
+      rememberModel(request, `Session:${sessionUid}`, found.session);
+    }
+    return found?.payload;
   }
 
-  findByUid(uid: string): Promise<AdapterPayload | undefined> {
-    return this.findOne(SQL.findByUid, uid);
+  async findByUid(uid: string): Promise<AdapterPayload | undefined> {
+    const prefetched = this.model === 'Session' ? takeModel(currentRequest(), `Session:${uid}`) : undefined;
+    return prefetched ?? this.findOne(SQL.findByUid, uid);
   }
 
   findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {

@@ -1,6 +1,7 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { batched } from '../shared/batched.js';
+import { GRANT_BEARING_MODELS } from './oidc-prefetch.js';
 
 /** One model's row by primary key, as oidc-provider's `find` and `consume` name it. */
 export interface ModelKey {
@@ -9,16 +10,35 @@ export interface ModelKey {
   id: string;
 }
 
+/** A row found by key, with its Grant and Session when it is a token of GRANT_BEARING_MODELS. */
+export interface FoundModel {
+  payload: AdapterPayload;
+  grant: AdapterPayload | null;
+  /** Only for a token that expires with its session. */
+  session: AdapterPayload | null;
+}
+
 // A consumed row carries `consumed` (epoch seconds), as oidc-provider expects of find().
 const PAYLOAD = `CASE WHEN m.consumed_at IS NULL THEN m.payload
   ELSE m.payload || jsonb_build_object('consumed', floor(extract(epoch FROM m.consumed_at))::bigint) END`;
 const LIVE = '(m.expires_at IS NULL OR m.expires_at > now())';
 const KEYS = 'unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS k(tenant_id, model, id, i)';
 
-const FIND_ONE = `SELECT ${PAYLOAD} AS payload FROM oidc_models m
+// A token of GRANT_BEARING_MODELS comes with its live Grant, and its live Session when it expires with
+// it (oidc-prefetch.ts).
+const TOKEN = `m.model = ANY('{${GRANT_BEARING_MODELS.join(',')}}'::text[])`;
+const ALONG = `LEFT JOIN oidc_models g ON ${TOKEN}
+    AND g.tenant_id = m.tenant_id AND g.model = 'Grant' AND g.id = m.grant_id
+    AND (g.expires_at IS NULL OR g.expires_at > now())
+  LEFT JOIN oidc_models s ON ${TOKEN} AND m.payload @> '{"expiresWithSession": true}'
+    AND s.tenant_id = m.tenant_id AND s.model = 'Session' AND s.uid = m.payload->>'sessionUid'
+    AND (s.expires_at IS NULL OR s.expires_at > now())`;
+const COLUMNS = `${PAYLOAD} AS payload, ${PAYLOAD.replaceAll('m.', 'g.')} AS grant,
+  ${PAYLOAD.replaceAll('m.', 's.')} AS session`;
+const FIND_ONE = `SELECT ${COLUMNS} FROM oidc_models m ${ALONG}
   WHERE m.tenant_id = $1 AND m.model = $2 AND m.id = $3 AND ${LIVE}`;
-const FIND_MANY = `SELECT k.i::int AS i, ${PAYLOAD} AS payload FROM ${KEYS}
-  JOIN oidc_models m ON m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id
+const FIND_MANY = `SELECT k.i::int AS i, ${COLUMNS} FROM ${KEYS}
+  JOIN oidc_models m ON m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id ${ALONG}
   WHERE ${LIVE}`;
 const CONSUME = `UPDATE oidc_models m SET consumed_at = coalesce(m.consumed_at, now()) FROM ${KEYS}
   WHERE m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id`;
@@ -33,24 +53,22 @@ const columnsOf = (keys: ModelKey[]) => [
  * oidc-provider's `find` and `consume` by primary key, batched (shared/batched.ts): the lookups asked for
  * in one event-loop turn — introspection's AccessToken, ClientCredentials and RefreshToken lookups of one
  * token, and those of concurrent requests — go to the database as one statement, and so do consumptions.
+ * A token's Grant and Session come in the same statement (oidc-prefetch.ts).
  */
 export class OidcKeyBatches {
-  readonly find: (key: ModelKey) => Promise<AdapterPayload | undefined>;
+  readonly find: (key: ModelKey) => Promise<FoundModel | undefined>;
   readonly consume: (key: ModelKey) => Promise<void>;
 
   constructor(dataSource: DataSource) {
     this.find = batched(async (keys: ModelKey[]) => {
       if (keys.length === 1) {
         const [{ tenantId, model, id }] = keys as [ModelKey];
-        const rows: { payload: AdapterPayload }[] = await dataSource.query(FIND_ONE, [tenantId, model, id]);
-        return [rows[0]?.payload];
+        const rows: FoundModel[] = await dataSource.query(FIND_ONE, [tenantId, model, id]);
+        return [rows[0]];
       }
-      const rows: { i: number; payload: AdapterPayload }[] = await dataSource.query(
-        FIND_MANY,
-        columnsOf(keys),
-      );
-      const found: (AdapterPayload | undefined)[] = new Array(keys.length).fill(undefined);
-      for (const row of rows) found[row.i - 1] = row.payload;
+      const rows: (FoundModel & { i: number })[] = await dataSource.query(FIND_MANY, columnsOf(keys));
+      const found: (FoundModel | undefined)[] = new Array(keys.length).fill(undefined);
+      for (const { i, ...row } of rows) found[i - 1] = row;
       return found;
     });
     this.consume = batched(async (keys: ModelKey[]) => {

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type Request, type RequestHandler, type Response, type Router } from 'express';
+import type { DirectRoute } from '../http/direct-routes.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
 import type { ProviderCache, TenantProvider } from './provider-cache.js';
 
@@ -11,11 +12,15 @@ import type { ProviderCache, TenantProvider } from './provider-cache.js';
 export function oidcRoutes(providers: ProviderCache, publicUrl: string): Router {
   const router = express.Router();
   const forward = forwarder(publicUrl);
+  // Express has already mounted the request under `/t/:tenant` (`baseUrl`, `url`).
+  const forwardMounted = (entry: TenantProvider, req: Request, res: Response) =>
+    forward(entry, req, res, req.baseUrl, req.url, req.ip ?? '');
   router.use('/t/:tenant', async (req, res, next) => {
     const tenant = String(req.params.tenant);
     const entry = await providers.get(tenant);
     if (!entry) return next(TenantsErrors.tenantNotFound(tenant));
-    await forward(entry, req, res);
+    res.locals.metricsRoute = OIDC_ROUTE_LABEL;
+    await forwardMounted(entry, req, res);
   });
   return router;
 }
@@ -28,9 +33,10 @@ const PROTOCOL_URL =
   /^\/t\/([A-Za-z0-9._~-]+)(\/(?:token|me|jwks|auth|request|device|session|backchannel|reg|\.well-known)(?:[/?].*)?)$/;
 
 /**
- * The hot path (docs/PERFORMANCE.md): the same dispatch as `oidcRoutes` for the endpoints above, mounted
- * before the hosted pages' routers so a token, introspection, userinfo or JWKS request is not matched
- * against every route of the hosted pages first. Anything else falls through to `oidcRoutes`.
+ * The same dispatch as `oidcRoutes` for the endpoints above, mounted before the hosted pages' routers
+ * so a protocol request is not matched against every route of the hosted pages first. It serves the
+ * requests `oidcDirectRoute` leaves to Express (first request of a tenant, unknown tenant); anything
+ * else falls through to `oidcRoutes`.
  */
 export function oidcProtocolRoutes(providers: ProviderCache, publicUrl: string): RequestHandler {
   const forward = forwarder(publicUrl);
@@ -40,23 +46,55 @@ export function oidcProtocolRoutes(providers: ProviderCache, publicUrl: string):
     const [, tenant = '', rest = '/'] = match;
     const entry = await providers.get(tenant);
     if (!entry) return next(TenantsErrors.tenantNotFound(tenant));
-    // As Express does when it mounts a handler under a path: oidc-provider derives its mount path
-    // from `originalUrl` minus `url`.
-    req.baseUrl = `/t/${tenant}`;
-    req.url = rest;
-    await forward(entry, req, res);
+    res.locals.metricsRoute = OIDC_ROUTE_LABEL;
+    await forward(entry, req, res, `/t/${tenant}`, rest, req.ip ?? '');
   };
 }
+
+/**
+ * The hot path (docs/PERFORMANCE.md): the protocol endpoints of a tenant whose provider is built,
+ * served before Express. A tenant not in the cache (first request, unknown or suspended tenant) is left
+ * to Express, which builds it or answers `tenant_not_found`.
+ */
+export function oidcDirectRoute(providers: ProviderCache, publicUrl: string): DirectRoute {
+  const forward = forwarder(publicUrl);
+  return {
+    label: OIDC_ROUTE_LABEL,
+    match(req) {
+      const match = PROTOCOL_URL.exec(req.url ?? '');
+      if (!match) return undefined;
+      const [, tenant = '', rest = '/'] = match;
+      const entry = providers.cached(tenant);
+      if (!entry) return undefined;
+      return (request, res, clientIp) => {
+        (request as Partial<Request>).originalUrl = request.url;
+        return forward(entry, request, res, `/t/${tenant}`, rest, clientIp);
+      };
+    },
+  };
+}
+
+const OIDC_ROUTE_LABEL = '/t/:tenant/(oidc)';
 
 function forwarder(publicUrl: string) {
   const { host, protocol } = new URL(publicUrl);
   const proto = protocol.replace(':', '');
-  return (entry: TenantProvider, req: Request, res: Response) => {
+  return (
+    entry: TenantProvider,
+    req: IncomingMessage,
+    res: ServerResponse,
+    base: string,
+    rest: string,
+    ip: string,
+  ) => {
+    // As Express does when it mounts a handler under a path: oidc-provider derives its mount path
+    // from `originalUrl` minus `url`.
+    (req as Partial<Request>).baseUrl = base;
+    req.url = rest;
     req.headers['x-forwarded-host'] = host;
     req.headers['x-forwarded-proto'] = proto;
-    req.headers['x-forwarded-for'] = req.ip ?? '';
+    req.headers['x-forwarded-for'] = ip;
     delete req.headers['x-forwarded-port'];
-    res.locals.metricsRoute = '/t/:tenant/(oidc)';
-    return entry.callback(req as IncomingMessage, res as ServerResponse);
+    return entry.callback(req, res);
   };
 }

@@ -35,18 +35,24 @@ export class ProviderCache {
   }
 
   async get(slug: string): Promise<TenantProvider | null> {
-    const cached = this.entries.get(slug);
-    if (cached) {
-      this.entries.delete(slug); // re-insert: Map order is the LRU order
-      this.entries.set(slug, cached);
-      return cached;
-    }
+    const cached = this.cached(slug);
+    if (cached) return cached;
     let pending = this.building.get(slug);
     if (!pending) {
       pending = this.build(slug).finally(() => this.building.delete(slug));
       this.building.set(slug, pending);
     }
     return pending;
+  }
+
+  /** The tenant's provider if it is built, else undefined (no build started). */
+  cached(slug: string): TenantProvider | undefined {
+    const cached = this.entries.get(slug);
+    if (cached) {
+      this.entries.delete(slug); // re-insert: Map order is the LRU order
+      this.entries.set(slug, cached);
+    }
+    return cached;
   }
 
   invalidate(slug: string): void {

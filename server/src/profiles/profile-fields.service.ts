@@ -67,7 +67,7 @@ function requiredNow(field: ProfileField, context: MissingContext): boolean {
  */
 export function profileClaims(
   user: Pick<User, 'profile'>,
-  fields: readonly ProfileField[],
+  fields: readonly Pick<ProfileField, 'key'>[],
 ): Record<string, unknown> | undefined {
   const entries = fields
     .filter((f) => hasValue(user.profile, f.key))

@@ -1,0 +1,37 @@
+import type { AdapterPayload } from 'oidc-provider';
+import { currentProviderContext } from './oidc-provider-module.js';
+
+/**
+ * The models whose lookup also reads their Grant, and their Session when they expire with it
+ * (docs/PERFORMANCE.md): oidc-provider looks the Session up by uid inside the token's `find`
+ * (`checkSessionBinding`) and the Grant right after it, with no write in between (refresh grant,
+ * userinfo, code grant), so reading them in the token's statement saves a round trip each.
+ */
+export const GRANT_BEARING_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode'];
+
+/** What a token's lookup brought along, by the oidc-provider request (Koa context) that read it. */
+const prefetched = new WeakMap<object, Map<string, AdapterPayload>>();
+
+/** How a prefetched model is looked up next: the Grant by id, the Session by uid. */
+export type PrefetchKey = `Grant:${string}` | `Session:${string}`;
+
+/** The current request (if any) will look this model up next: keep it for that request only. */
+export function rememberModel(request: object | undefined, key: PrefetchKey, payload: AdapterPayload): void {
+  if (!request) return;
+  let models = prefetched.get(request);
+  if (!models) {
+    models = new Map();
+    prefetched.set(request, models);
+  }
+  models.set(key, payload);
+}
+
+/** The model read along with a token in this request, once: a second lookup reads the database. */
+export function takeModel(request: object | undefined, key: PrefetchKey): AdapterPayload | undefined {
+  const models = request ? prefetched.get(request) : undefined;
+  const payload = models?.get(key);
+  if (payload) models?.delete(key);
+  return payload;
+}
+
+export const currentRequest = (): object | undefined => currentProviderContext();
