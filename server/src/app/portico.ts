@@ -1,8 +1,5 @@
 import type { DataSource } from 'typeorm';
-import { accountRoutes } from '../account/account.routes.js';
 import { AccountService } from '../account/account.service.js';
-import { AccountCookies } from '../account/account-cookies.js';
-import { AccountSignIn } from '../account/account-sign-in.js';
 import { ApiKeyHasher } from '../apikeys/api-key.js';
 import { ApiKeysService } from '../apikeys/apikeys.service.js';
 import { ApplicationsService } from '../applications/applications.service.js';
@@ -20,12 +17,8 @@ import { PasswordResetService } from '../credentials/password-reset.service.js';
 import { PasswordlessLoginService } from '../credentials/passwordless-login.service.js';
 import { createDataSource } from '../db/data-source.js';
 import { migrationsApplied, runMigrations, withStartupLock } from '../db/migrator.js';
-import type { GraphqlDeps } from '../graphql/graphql.deps.js';
-import { graphqlRoutes } from '../graphql/graphql.routes.js';
 import { Metrics } from '../http/metrics.js';
 import { CsrfTokens } from '../interactions/hosted-page.js';
-import { interactionRoutes } from '../interactions/interactions.routes.js';
-import { linkPageRoutes } from '../interactions/link-pages.routes.js';
 import { LoginPromptsService } from '../interactions/login-prompts.service.js';
 import { providerPages } from '../interactions/provider-pages.js';
 import { RegistrationService } from '../interactions/registration.service.js';
@@ -40,7 +33,6 @@ import { MessagingService } from '../messaging/messaging.service.js';
 import { enforceSmsLimits } from '../messaging/sms-limits.js';
 import { SmsProvidersService } from '../messaging/sms-providers.service.js';
 import { createMfaServices, type MfaServices } from '../mfa/mfa.services.js';
-import { oidcDirectRoute, oidcProtocolRoutes, oidcRoutes } from '../oidc/oidc.routes.js';
 import { DatabaseOidcModelStore } from '../oidc/oidc-adapter.js';
 import { ProviderCache } from '../oidc/provider-cache.js';
 import { createTenantProvider } from '../oidc/provider-factory.js';
@@ -61,6 +53,7 @@ import { ContactVerificationService } from '../users/contact-verification.servic
 import { UserSessionsService } from '../users/user-sessions.service.js';
 import { UsersService } from '../users/users.service.js';
 import { ensureFirstRunSetup, type FirstRunCredentials } from './first-run.js';
+import { directRoutes, publicRouters } from './http-surfaces.js';
 import { JobsRuntime, type QueueHandlers } from './jobs-runtime.js';
 
 /**
@@ -272,30 +265,6 @@ export class Portico {
     return this.accountService;
   }
 
-  /** The account pages (`/t/T/account`), signed in through each tenant's own provider. */
-  private accountDeps() {
-    const { config, logger, metrics } = this;
-    const cookies = new AccountCookies(this.keyRing, config.publicUrl.startsWith('https://'));
-    const signIn = new AccountSignIn({
-      publicUrl: config.publicUrl,
-      cookies,
-      logger,
-      countOutcome: (outcome) => metrics.accountSignIns.inc({ outcome }),
-    });
-    const { providers, dataSource, csrf, passwordPolicy } = this;
-    return {
-      providers,
-      dataSource,
-      account: this.account,
-      signIn,
-      cookies,
-      csrf,
-      passwordPolicy,
-      consent: this.consent,
-      mfa: this.mfa,
-    };
-  }
-
   /** Per-IP failure counters shared by every login path (Redis when configured, else in-process). */
   get ipThrottle(): IpThrottle {
     this.ipThrottleInstance ??= new IpThrottle({ logger: this.logger, redis: this.requestRedis() });
@@ -339,71 +308,17 @@ export class Portico {
     return this.passwordResetService;
   }
 
-  private interactionDeps() {
-    const { dataSource, providers, passwordPolicy, contactVerification, registration, csrf } = this;
-    return {
-      dataSource,
-      providers,
-      passwordLogin: this.passwordLogin,
-      passwordless: this.passwordless,
-      passwordReset: this.passwordReset,
-      passwordPolicy,
-      contactVerification,
-      registration,
-      loginPrompts: this.loginPrompts,
-      mfa: this.mfa,
-      audit: this.audit,
-      publicUrl: this.config.publicUrl,
-      csrf,
-    };
-  }
-
   /**
-   * The domain routers of the public app, in order: the OIDC protocol endpoints (the hot path, matched
-   * first), hosted interaction pages, account pages, each tenant's other OIDC endpoints (which take
-   * every other `/t/T/…` path), then the GraphQL API.
+   * The domain routers of the public app, in order (app/http-surfaces.ts): the OIDC protocol endpoints
+   * first, hosted interaction pages, account pages, each tenant's other OIDC endpoints, the GraphQL API.
    */
   httpRouters() {
-    const interactions = this.interactionDeps();
-    return [
-      oidcProtocolRoutes(this.providers, this.config.publicUrl),
-      interactionRoutes(interactions),
-      linkPageRoutes(interactions),
-      accountRoutes(this.accountDeps()),
-      oidcRoutes(this.providers, this.config.publicUrl),
-      graphqlRoutes(this.graphqlDeps()),
-    ];
+    return publicRouters(this);
   }
 
   /** The routes served before Express: each built tenant's OIDC protocol endpoints (the hot path). */
   httpDirectRoutes() {
-    return [oidcDirectRoute(this.providers, this.config.publicUrl)];
-  }
-
-  private graphqlDeps(): GraphqlDeps {
-    const { config, dataSource, tenants, users, apiKeys, audit, userSessions, signingKeys, logger } = this;
-    const { publicUrl, production } = config;
-    return {
-      publicUrl,
-      production,
-      dataSource,
-      tenants,
-      users,
-      apiKeys,
-      audit,
-      userSessions,
-      signingKeys,
-      logger,
-      applications: this.applications,
-      passwordReset: this.passwordReset,
-      consent: this.consent,
-      profileFields: this.profileFields,
-      account: this.account,
-      factors: this.mfa.factors,
-      messageTemplates: this.messageTemplates,
-      smsProviders: this.smsProviders,
-      tenantsChanged: (slugs) => this.tenantsChanged(slugs),
-    };
+    return directRoutes(this);
   }
 
   /** After tenants' applications, keys or settings changed: every replica rebuilds their providers. */
