@@ -3,7 +3,8 @@ import { AuditLog, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
-import { User } from '../users/user.entity.js';
+import type { User } from '../users/user.entity.js';
+import { findUserByLoginIdentifier } from '../users/users.service.js';
 import { Credential } from './credential.entity.js';
 import { IpThrottle } from './ip-throttle.js';
 import { type AttemptAdmission, LockoutService } from './lockout.service.js';
@@ -113,17 +114,9 @@ export class PasswordLoginService {
     return this.succeed(context, user, credential, verification);
   }
 
-  /** Email when the identifier has an "@", else username; both compared as the unique indexes do. */
+  /** Email or username, folded as the unique indexes fold them (users domain). */
   private findUser(context: LoginContext): Promise<User | null> {
-    if (context.identifier === '') return Promise.resolve(null);
-    const column = context.identifier.includes('@') ? 'u.email_normalized' : 'lower(u.username)';
-    return this.deps.dataSource.manager
-      .createQueryBuilder(User, 'u')
-      .where(`u.tenant_id = :tenantId AND ${column} = lower(:identifier)`, {
-        tenantId: context.tenantId,
-        identifier: context.identifier,
-      })
-      .getOne();
+    return findUserByLoginIdentifier(this.deps.dataSource.manager, context.tenantId, context.identifier);
   }
 
   private failDisabledTenant(context: LoginContext): Promise<PasswordLoginResult> {

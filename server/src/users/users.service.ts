@@ -27,18 +27,9 @@ export class UsersService {
     return manager.findOneBy(User, { tenantId, emailNormalized: normalizeEmail(email) });
   }
 
-  /**
-   * The account a login identifier names: an email when it has an "@", else a username, both folded by
-   * PostgreSQL's lower() exactly as the unique indexes fold them (so case variants find one account).
-   */
+  /** The account a login identifier names (see `findUserByLoginIdentifier`). */
   findByLoginIdentifier(manager: EntityManager, tenantId: string, identifier: string): Promise<User | null> {
-    const trimmed = identifier.trim();
-    if (trimmed === '') return Promise.resolve(null);
-    const column = trimmed.includes('@') ? 'u.email_normalized' : 'lower(u.username)';
-    return manager
-      .createQueryBuilder(User, 'u')
-      .where(`u.tenant_id = :tenantId AND ${column} = lower(:identifier)`, { tenantId, identifier: trimmed })
-      .getOne();
+    return findUserByLoginIdentifier(manager, tenantId, identifier);
   }
 
   async create(manager: EntityManager, tenant: Tenant, input: NewUser): Promise<User> {
@@ -180,4 +171,23 @@ export async function updateUserFields(
   }
   if (changed.size > 0) await manager.save(user);
   return [...changed];
+}
+
+/**
+ * The account a login identifier names: an email when it has an "@", else a username, both folded by
+ * PostgreSQL's lower() exactly as the unique indexes fold them (JavaScript's toLowerCase differs for some
+ * non-ASCII letters), so every case variant finds one account and counts against one lockout.
+ */
+export function findUserByLoginIdentifier(
+  manager: EntityManager,
+  tenantId: string,
+  identifier: string,
+): Promise<User | null> {
+  const trimmed = identifier.trim();
+  if (trimmed === '') return Promise.resolve(null);
+  const column = trimmed.includes('@') ? 'u.email_normalized' : 'lower(u.username)';
+  return manager
+    .createQueryBuilder(User, 'u')
+    .where(`u.tenant_id = :tenantId AND ${column} = lower(:identifier)`, { tenantId, identifier: trimmed })
+    .getOne();
 }
