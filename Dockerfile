@@ -12,7 +12,7 @@ COPY server/package.json server/
 # load the prebuilt binaries they ship (node-gyp-build finds them at require time).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json ./
-COPY scripts/build-pglite-template.mjs scripts/
+COPY scripts/build-pglite-template.mjs scripts/build-common-passwords.mjs scripts/
 COPY server server
 RUN npm run build
 # The admin console (admin-ui/, a Vite SPA) gets its own build step here once it exists.
@@ -45,6 +45,7 @@ COPY server/bin server/bin
 COPY server/assets server/assets
 COPY --from=build /src/dist/server/src dist/server/src
 COPY --from=build /src/dist/pglite-template.tar.gz dist/
+COPY --from=build /src/dist/common-passwords.txt dist/
 # Embedded mode (evaluation) keeps its PGlite data and generated key here; mount a volume to keep them.
 RUN mkdir -p /var/lib/portico && chown 1000:1000 /var/lib/portico && chmod 0700 /var/lib/portico
 # The image's "node" user, numeric so that Kubernetes can verify runAsNonRoot.

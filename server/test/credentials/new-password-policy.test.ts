@@ -1,5 +1,9 @@
 import { expect } from 'chai';
-import { CommonPasswordList, MIN_SCREENED_LENGTH } from '../../src/credentials/common-passwords.js';
+import {
+  CommonPasswordList,
+  MIN_SCREENED_LENGTH,
+  prepareList,
+} from '../../src/credentials/common-passwords.js';
 import { MAX_PASSWORD_LENGTH, NewPasswordPolicy } from '../../src/credentials/new-password-policy.js';
 import { resolveTenantSettings } from '../../src/tenants/tenant-settings.js';
 
@@ -12,6 +16,19 @@ describe('new-password policy (SECURITY.md items 4–5)', () => {
   it('bundles at least 100,000 common passwords, all long enough to matter', () => {
     expect(list.size).to.be.greaterThan(100_000);
     expect(MIN_SCREENED_LENGTH).to.equal(8);
+  });
+
+  it('prepares a source list: 8+ characters, lower-cased, unique, found by bisection', () => {
+    const small = new CommonPasswordList(() =>
+      prepareList('Password123\nshort\nqwertyuiop\npassword123\nZZZZZZZZ\n'),
+    );
+    expect(small.size).to.equal(3);
+    expect(['PASSWORD123', 'qwertyuiop', 'zzzzzzzz'].map((p) => small.has(p))).to.deep.equal([
+      true,
+      true,
+      true,
+    ]);
+    expect(['short', 'qwertyuio', 'aaaaaaaa'].map((p) => small.has(p))).to.deep.equal([false, false, false]);
   });
 
   it('refuses common and breached passwords, in any case, with a clear message key', () => {
