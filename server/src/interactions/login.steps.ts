@@ -59,7 +59,7 @@ export async function submitIdentifier(step: Step, deps: InteractionDeps): Promi
   return showPassword(step, deps, identifier);
 }
 
-export function showPassword(
+function showPassword(
   step: Step,
   deps: InteractionDeps,
   identifier: string,

@@ -62,7 +62,7 @@ export async function showSecondFactor(
 }
 
 /** The passkey ceremony's script, on pages that offer a passkey. */
-export function passkeyScript(step: Step, choices: readonly string[]): string[] {
+function passkeyScript(step: Step, choices: readonly string[]): string[] {
   return choices.includes('webauthn') ? [passkeyScriptSrc(step.entry.tenant.slug)] : [];
 }
 
