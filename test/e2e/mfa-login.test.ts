@@ -24,7 +24,7 @@ const KICKSTART = `tenants:
     name: Optional MFA
     settings: { passwords: ${FAST}, mfa: { policy: optional }, passwordless: { passkeys: false } }
     applications: [${app}]
-    users: [${user('totp@example.com')}, ${user('risky@example.com')}]
+    users: [${user('totp@example.com')}, ${user('risky@example.com')}, ${user('twice@example.com')}]
   - slug: off
     name: MFA off
     settings: { passwords: ${FAST}, mfa: { policy: "off" }, passwordless: { passkeys: false } }
@@ -204,6 +204,23 @@ describe('MFA and step-up in the hosted login', function () {
     const callback = await agent.submit(codes.form('/mfa/enrolled'));
     const claims = await idToken(config, request, callback);
     expect(claims.amr).to.have.members(['pwd', 'otp', 'mfa']);
+  });
+
+  it('a login right after another from the same network finds that network known (history to the millisecond)', async () => {
+    const { portico } = server;
+    for (const agent of [new UserAgent(), new UserAgent()]) {
+      const { page } = await start(agent, 'optional');
+      expect((await password(agent, page, 'twice@example.com')).isRedirect).to.equal(true);
+    }
+    const account = await portico.dataSource.manager.findOneByOrFail(User, { email: 'twice@example.com' });
+    const events = await portico.dataSource.manager.find(AuditEvent, {
+      where: { action: 'user.login', targetId: account.id },
+      order: { createdAt: 'ASC' },
+    });
+    const signals = events.map(
+      (e) => (e.data.risk as { signals: { newNetwork: boolean } }).signals.newNetwork,
+    );
+    expect(signals).to.deep.equal([true, false]);
   });
 
   it('a login from a new device after failures steps up; the audit event lists the signals', async () => {

@@ -30,7 +30,10 @@ import { consentPoliciesPage, profilePromptPage } from './views/index.js';
 export interface PendingLogin {
   accountId: string;
   completed: CompletedFactor[];
-  /** When the login began (risk history before it counts, this login's own rows do not). */
+  /**
+   * When the request that proved the first factor began (epoch milliseconds): the risk engine reads the
+   * history before it — this login's own rows, written while that request ran, are not history.
+   */
   startedAt: number;
   risk?: RiskAssessment;
   /** "Remember this device" was ticked on the second-factor page. */
@@ -56,12 +59,14 @@ export async function completeAuthentication(
   deps: InteractionDeps,
   accountId: string,
   factor: CompletedFactor,
+  /** When the request that proved the factor began, if it was an earlier one (a passkey ceremony). */
+  provedAt: number = step.startedAt,
 ): Promise<void> {
   const previous = pendingLoginOf(step);
   const pending: PendingLogin =
     previous && previous.accountId === accountId
       ? { ...previous, completed: [...previous.completed, factor] }
-      : { accountId, completed: [factor], startedAt: factor.at };
+      : { accountId, completed: [factor], startedAt: provedAt };
   await remember(step, { pendingLogin: pending });
   return continueLogin(step, deps, pending);
 }
@@ -79,7 +84,7 @@ export async function stepUpSession(step: Step, deps: InteractionDeps): Promise<
   const pending: PendingLogin = {
     accountId: session.accountId,
     completed,
-    startedAt: Math.floor(Date.now() / 1000),
+    startedAt: step.startedAt,
   };
   await remember(step, { pendingLogin: pending });
   await continueLogin(step, deps, pending);
@@ -102,7 +107,7 @@ export async function continueLogin(step: Step, deps: InteractionDeps, pending: 
       userId: user.id,
       deviceId: deviceIdOf(step),
       ip: requestMeta(step).ip,
-      loginStartedAt: new Date(pending.startedAt * 1000),
+      loginStartedAt: new Date(pending.startedAt),
     });
     await remember(step, { pendingLogin: pending });
   }
@@ -146,7 +151,7 @@ async function askPromptsThenFinish(
   const fields = pending.profileSkipped ? prompts.fields.filter((f) => f.required) : prompts.fields;
   if (fields.length > 0) return showProfilePrompt(step, deps, fields);
   await recordSignIn(step, deps, pending, decision);
-  const first = pending.completed[0]?.at ?? pending.startedAt;
+  const first = pending.completed[0]?.at ?? Math.floor(pending.startedAt / 1000);
   return finish(step, {
     login: {
       accountId: pending.accountId,

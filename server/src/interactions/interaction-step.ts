@@ -45,6 +45,8 @@ export interface Step {
   base: string;
   /** The negotiated locale of this request (messages sent from this step use it). */
   locale: string;
+  /** When this request began (epoch milliseconds), before any of its work was recorded. */
+  startedAt: number;
 }
 
 export type StepHandler = (step: Step, deps: InteractionDeps) => Promise<void>;
@@ -52,6 +54,7 @@ export type StepHandler = (step: Step, deps: InteractionDeps) => Promise<void>;
 /** Resolves the tenant and the interaction of the URL; POSTs must carry the interaction's CSRF token. */
 export function withStep(deps: InteractionDeps, handler: StepHandler, isPost = false) {
   return async (req: Request, res: Response) => {
+    const startedAt = Date.now();
     const slug = String(req.params.tenant);
     const entry = await deps.providers.get(slug);
     if (!entry) throw TenantsErrors.tenantNotFound(slug);
@@ -68,7 +71,7 @@ export function withStep(deps: InteractionDeps, handler: StepHandler, isPost = f
       uiLocales: stringParam(details.params.ui_locales),
       acceptLanguage: req.get('accept-language'),
     }).context.locale;
-    const step = { entry, details, req, res, base, locale };
+    const step = { entry, details, req, res, base, locale, startedAt };
     if (isPost && !deps.csrf.verify(entry.tenant.id, details.uid, req.body?._csrf)) {
       return renderError(entry, req, res, 'error.formExpired', 403);
     }

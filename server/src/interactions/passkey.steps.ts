@@ -30,7 +30,7 @@ import { finishPasskeyOffer, PASSKEY_OFFER_KEY } from './mfa.steps.js';
  */
 
 type PasskeyOutcome =
-  | { kind: 'authenticated'; userId: string; userVerified: boolean; at: number }
+  | { kind: 'authenticated'; userId: string; userVerified: boolean; at: number; provedAt: number }
   | { kind: 'registered' };
 
 type Answer = { status: number; body: Record<string, unknown> };
@@ -91,6 +91,7 @@ export const verifyAuthentication: JsonStepHandler = async (step, deps) => {
     userId: login.userId,
     userVerified: login.userVerified,
     at: Math.floor(Date.now() / 1000),
+    provedAt: step.startedAt,
   };
   await remember(step, { [OUTCOME_KEY]: outcome });
   return continueAnswer(step);
@@ -135,8 +136,8 @@ export async function continueAfterPasskey(step: Step, deps: InteractionDeps): P
   const outcome = step.details.result?.[OUTCOME_KEY] as PasskeyOutcome | null | undefined;
   if (outcome) await remember(step, { [OUTCOME_KEY]: null });
   if (outcome?.kind === 'authenticated') {
-    const { userId, userVerified, at } = outcome;
-    return completeAuthentication(step, deps, userId, { method: 'passkey', userVerified, at });
+    const { userId, userVerified, at, provedAt } = outcome;
+    return completeAuthentication(step, deps, userId, { method: 'passkey', userVerified, at }, provedAt);
   }
   if (outcome?.kind === 'registered') return finishPasskeyOffer(step, deps);
   const pending = pendingLoginOf(step);

@@ -72,11 +72,15 @@ async function recentFailures(manager: EntityManager, tenantId: string, query: R
 }
 
 /** Distinct accounts (known users, or identifiers that matched none) tried from the IP in the last hour. */
+/**
+ * Distinct accounts that failed to sign in from the IP in the last hour: credential stuffing tries many
+ * accounts and mostly fails, while many users succeeding behind one office NAT is no signal at all.
+ */
 async function accountsFromIp(manager: EntityManager, tenantId: string, ip: string | null | undefined) {
   if (!ip) return 0;
   const rows: { n: string }[] = await manager.query(
     `SELECT count(DISTINCT coalesce(user_id::text, identifier)) AS n FROM login_attempts
-      WHERE tenant_id = $1 AND ip = $2 AND created_at > now() - interval '1 hour'`,
+      WHERE tenant_id = $1 AND ip = $2 AND NOT succeeded AND created_at > now() - interval '1 hour'`,
     [tenantId, ip],
   );
   return Number(rows[0]?.n ?? 0);

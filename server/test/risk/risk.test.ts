@@ -74,7 +74,7 @@ describeOnBothDatabases('risk: signals', (db) => {
       newDevice: true,
       newNetwork: true,
       recentFailures: 0,
-      accountsFromIp: 1,
+      accountsFromIp: 0,
     });
     expect(first).to.deep.include({ score: 50, threshold: 40, decision: 'step_up' });
 
@@ -111,6 +111,17 @@ describeOnBothDatabases('risk: signals', (db) => {
       accountsFromIp: 7,
     });
     expect(assessment.score).to.equal(25 + 30 + 40);
+  });
+
+  it('many accounts signing in successfully from one IP (an office NAT) is not a signal', async () => {
+    const user = await harness.createUser(tenant);
+    for (let n = 0; n < 8; n += 1) await attempt(null, '192.0.2.77', true, 10, `colleague${n}@example.com`);
+    const assessment = await harness.risk.assess(harness.dataSource.manager, tenant, {
+      userId: user.id,
+      ip: '192.0.2.77',
+      loginStartedAt: new Date(),
+    });
+    expect(assessment.signals.accountsFromIp).to.equal(0);
   });
 });
 
