@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 // Summarizes V8 .cpuprofile files (node --cpu-prof): self time by package and by function, and the
 // inclusive time of Portico's own functions — where a server process spends its CPU.
-//   node scripts/bench/cpuprofile-summary.mjs <file.cpuprofile | dir> … [--top 25]
+//   node scripts/bench/cpuprofile-summary.mjs <file.cpuprofile | dir> … [--top 25] [--skip <seconds>]
 // Several files (the serve processes of one run) are added together. (idle) is left out of the shares.
+// --skip leaves out each profile's first seconds (start-up: module loading, compilation, warm-up).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 
 const argv = process.argv.slice(2);
 const topAt = argv.indexOf('--top');
 const top = topAt >= 0 ? Number(argv[topAt + 1]) : 25;
-const inputs = argv.filter((a, i) => !a.startsWith('--') && argv[i - 1] !== '--top');
+const skipAt = argv.indexOf('--skip');
+const skipMicros = skipAt >= 0 ? Number(argv[skipAt + 1]) * 1e6 : 0;
+const inputs = argv.filter((a, i) => !a.startsWith('--') && !['--top', '--skip'].includes(argv[i - 1]));
 const files = inputs.flatMap((input) =>
   statSync(input).isDirectory()
     ? readdirSync(input)
@@ -48,7 +51,10 @@ for (const file of files) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const selfMs = new Map();
+  let elapsed = 0;
   for (let i = 0; i < profile.samples.length; i += 1) {
+    elapsed += profile.timeDeltas[i] ?? 0;
+    if (elapsed < skipMicros) continue;
     const ms = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
     selfMs.set(profile.samples[i], (selfMs.get(profile.samples[i]) ?? 0) + ms);
   }
