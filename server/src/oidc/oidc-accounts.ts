@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { profileClaims } from '../profiles/profile-fields.service.js';
 import { batched } from '../shared/batched.js';
 import type { User } from '../users/user.entity.js';
+import { currentRequest, takeModel } from './oidc-prefetch.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,35 +33,53 @@ export const CLAIMS_BY_SCOPE = {
 };
 
 /** The user's columns that claims are made of, and the keys of the tenant's profile fields. */
-type AccountUser = Pick<
+export type AccountUser = Pick<
   User,
-  'id' | 'email' | 'emailVerified' | 'phone' | 'phoneVerified' | 'username' | 'profile' | 'updatedAt'
-> & { fieldKeys: string[] };
+  'id' | 'email' | 'emailVerified' | 'phone' | 'phoneVerified' | 'username' | 'profile'
+> & { updatedAt: string | Date; fieldKeys: string[] };
+
+/**
+ * The claims' source of user `u` as one jsonb value (AccountUser), for statements that read accounts: this
+ * finder's own, and a token's lookup that brings its account along (oidc-key-batches.ts). The tenant's
+ * profile field keys (the `profile_fields` claim) come in the same value: one round trip fewer per
+ * userinfo, refresh and code grant than reading them when claims are asked for.
+ */
+export const accountJson = (u: string): string => `jsonb_build_object('id', ${u}.id, 'email', ${u}.email,
+  'emailVerified', ${u}.email_verified, 'phone', ${u}.phone, 'phoneVerified', ${u}.phone_verified,
+  'username', ${u}.username, 'profile', ${u}.profile, 'updatedAt', ${u}.updated_at,
+  'fieldKeys', ARRAY(SELECT f.key FROM profile_fields f WHERE f.tenant_id = ${u}.tenant_id))`;
+
+/** Which users are accounts: the active ones. */
+export const ACCOUNT_STATUS = 'active';
 
 // Plain statements, batched (shared/batched.ts): findAccount runs on every userinfo, refresh and code
 // grant (docs/PERFORMANCE.md), where TypeORM's query builder and entity hydration cost more CPU than the
-// query, and concurrent requests share one round trip. The tenant's profile field keys (the
-// `profile_fields` claim) come in the same statement: one round trip fewer per userinfo, refresh and
-// code grant than reading them when claims are asked for.
-const COLUMNS = `u.id, u.email, u.email_verified AS "emailVerified", u.phone, u.phone_verified AS "phoneVerified",
-  u.username, u.profile, u.updated_at AS "updatedAt",
-  ARRAY(SELECT f.key FROM profile_fields f WHERE f.tenant_id = u.tenant_id) AS "fieldKeys"`;
-const FIND_ONE = `SELECT ${COLUMNS} FROM users u WHERE u.id = $1 AND u.tenant_id = $2 AND u.status = 'active'`;
-const FIND_MANY = `SELECT k.i::int AS i, ${COLUMNS} FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, i)
-  JOIN users u ON u.id = k.id AND u.tenant_id = $2 AND u.status = 'active'`;
+// query, and concurrent requests share one round trip.
+const FIND_ONE = `SELECT ${accountJson('u')} AS account FROM users u
+  WHERE u.id = $1 AND u.tenant_id = $2 AND u.status = '${ACCOUNT_STATUS}'`;
+const FIND_MANY = `SELECT k.i::int AS i, ${accountJson('u')} AS account
+  FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, i)
+  JOIN users u ON u.id = k.id AND u.tenant_id = $2 AND u.status = '${ACCOUNT_STATUS}'`;
 
-/** oidc-provider's `findAccount` for one tenant: only active users of that tenant are accounts. */
+/**
+ * oidc-provider's `findAccount` for one tenant: only active users of that tenant are accounts. An account
+ * read along with the request's token (oidc-prefetch.ts) is used instead of a statement.
+ */
 export function accountFinder(dataSource: DataSource, tenantId: string): FindAccount {
   const findUser = batched(async (ids: string[]): Promise<(AccountUser | undefined)[]> => {
-    if (ids.length === 1) return dataSource.query(FIND_ONE, [ids[0], tenantId]);
-    const rows: (AccountUser & { i: number })[] = await dataSource.query(FIND_MANY, [ids, tenantId]);
+    if (ids.length === 1) {
+      const rows: { account: AccountUser }[] = await dataSource.query(FIND_ONE, [ids[0], tenantId]);
+      return [rows[0]?.account];
+    }
+    const rows: { i: number; account: AccountUser }[] = await dataSource.query(FIND_MANY, [ids, tenantId]);
     const found: (AccountUser | undefined)[] = new Array(ids.length).fill(undefined);
-    for (const { i, ...user } of rows) found[i - 1] = user;
+    for (const { i, account } of rows) found[i - 1] = account;
     return found;
   });
   return async (_ctx, sub) => {
     if (!UUID.test(sub)) return undefined;
-    const user = await findUser(sub);
+    const prefetched = takeModel(currentRequest(), `Account:${sub.toLowerCase()}`) as AccountUser | undefined;
+    const user = prefetched ?? (await findUser(sub));
     return user ? accountOf(user) : undefined;
   };
 }

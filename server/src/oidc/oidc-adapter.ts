@@ -133,19 +133,20 @@ class DatabaseOidcAdapter implements Adapter {
   async find(id: string): Promise<AdapterPayload | undefined> {
     const request = currentRequest();
     const prefetched = this.model === 'Grant' ? takeModel(request, `Grant:${id}`) : undefined;
-    if (prefetched) return prefetched;
+    if (prefetched) return prefetched as AdapterPayload;
     const found = await this.keys.find({ tenantId: this.tenantId, model: this.model, id });
     const { grantId, sessionUid } = found?.payload ?? {};
     if (found?.grant && typeof grantId === 'string') rememberModel(request, `Grant:${grantId}`, found.grant);
     if (found?.session && typeof sessionUid === 'string') {
       rememberModel(request, `Session:${sessionUid}`, found.session);
     }
+    if (found?.account) rememberModel(request, `Account:${found.account.id}`, found.account);
     return found?.payload;
   }
 
   async findByUid(uid: string): Promise<AdapterPayload | undefined> {
     const prefetched = this.model === 'Session' ? takeModel(currentRequest(), `Session:${uid}`) : undefined;
-    return prefetched ?? this.findOne(SQL.findByUid, uid);
+    return (prefetched as AdapterPayload | undefined) ?? this.findOne(SQL.findByUid, uid);
   }
 
   findByUserCode(userCode: string): Promise<AdapterPayload | undefined> {

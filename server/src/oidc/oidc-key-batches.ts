@@ -1,6 +1,7 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { batched } from '../shared/batched.js';
+import { ACCOUNT_STATUS, type AccountUser, accountJson } from './oidc-accounts.js';
 import { GRANT_BEARING_MODELS } from './oidc-prefetch.js';
 
 /** One model's row by primary key, as oidc-provider's `find` and `consume` name it. */
@@ -10,12 +11,14 @@ export interface ModelKey {
   id: string;
 }
 
-/** A row found by key, with its Grant and Session when it is a token of GRANT_BEARING_MODELS. */
+/** A row found by key, with its Grant, Session and account when it is a token of GRANT_BEARING_MODELS. */
 export interface FoundModel {
   payload: AdapterPayload;
   grant: AdapterPayload | null;
   /** Only for a token that expires with its session. */
   session: AdapterPayload | null;
+  /** The token's user, when it is an active user of the token's tenant. */
+  account: AccountUser | null;
 }
 
 // A consumed row carries `consumed` (epoch seconds), as oidc-provider expects of find().
@@ -24,17 +27,20 @@ const PAYLOAD = `CASE WHEN m.consumed_at IS NULL THEN m.payload
 const LIVE = '(m.expires_at IS NULL OR m.expires_at > now())';
 const KEYS = 'unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS k(tenant_id, model, id, i)';
 
-// A token of GRANT_BEARING_MODELS comes with its live Grant, and its live Session when it expires with
-// it (oidc-prefetch.ts).
+// A token of GRANT_BEARING_MODELS comes with its live Grant, its live Session when it expires with it,
+// and its account (oidc-prefetch.ts).
 const TOKEN = `m.model = ANY('{${GRANT_BEARING_MODELS.join(',')}}'::text[])`;
 const ALONG = `LEFT JOIN oidc_models g ON ${TOKEN}
     AND g.tenant_id = m.tenant_id AND g.model = 'Grant' AND g.id = m.grant_id
     AND (g.expires_at IS NULL OR g.expires_at > now())
   LEFT JOIN oidc_models s ON ${TOKEN} AND m.payload @> '{"expiresWithSession": true}'
     AND s.tenant_id = m.tenant_id AND s.model = 'Session' AND s.uid = m.payload->>'sessionUid'
-    AND (s.expires_at IS NULL OR s.expires_at > now())`;
+    AND (s.expires_at IS NULL OR s.expires_at > now())
+  LEFT JOIN users u ON ${TOKEN} AND u.id = m.account_id AND u.tenant_id = m.tenant_id
+    AND u.status = '${ACCOUNT_STATUS}'`;
 const COLUMNS = `${PAYLOAD} AS payload, ${PAYLOAD.replaceAll('m.', 'g.')} AS grant,
-  ${PAYLOAD.replaceAll('m.', 's.')} AS session`;
+  ${PAYLOAD.replaceAll('m.', 's.')} AS session,
+  CASE WHEN u.id IS NULL THEN NULL ELSE ${accountJson('u')} END AS account`;
 const FIND_ONE = `SELECT ${COLUMNS} FROM oidc_models m ${ALONG}
   WHERE m.tenant_id = $1 AND m.model = $2 AND m.id = $3 AND ${LIVE}`;
 const FIND_MANY = `SELECT k.i::int AS i, ${COLUMNS} FROM ${KEYS}
@@ -53,7 +59,7 @@ const columnsOf = (keys: ModelKey[]) => [
  * oidc-provider's `find` and `consume` by primary key, batched (shared/batched.ts): the lookups asked for
  * in one event-loop turn — introspection's AccessToken, ClientCredentials and RefreshToken lookups of one
  * token, and those of concurrent requests — go to the database as one statement, and so do consumptions.
- * A token's Grant and Session come in the same statement (oidc-prefetch.ts).
+ * A token's Grant, Session and account come in the same statement (oidc-prefetch.ts).
  */
 export class OidcKeyBatches {
   readonly find: (key: ModelKey) => Promise<FoundModel | undefined>;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createOidcAdapterFactory } from '../../src/oidc/oidc-adapter.js';
 import { OidcKeyBatches } from '../../src/oidc/oidc-key-batches.js';
 import { rememberModel, takeModel } from '../../src/oidc/oidc-prefetch.js';
-import { createTenant } from '../db/seed.js';
+import { createTenant, createUser } from '../db/seed.js';
 import { describeOnBothDatabases } from '../support/databases.js';
 
 /**
@@ -60,6 +60,25 @@ describeOnBothDatabases('oidc key lookups with the Grant of a token', (db) => {
     const ended = await keys.find({ tenantId, model: 'AccessToken', id: 'at-session' });
     expect(ended?.payload).to.include({ jti: 'at-session' });
     expect(ended?.session).to.equal(null);
+  });
+
+  it("brings the token's account while it is an active user", async () => {
+    const userId = await createUser(db.dataSource, tenantId, { profile: { givenName: 'Ada' } });
+    const token = { kind: 'AccessToken', jti: 'at-user', grantId: 'grant-live', accountId: userId };
+    await save('AccessToken', 'at-user', token);
+    await save('Interaction', 'int-user', { kind: 'Interaction', jti: 'int-user', accountId: userId });
+
+    const [mine, interaction] = await Promise.all([
+      keys.find({ tenantId, model: 'AccessToken', id: 'at-user' }),
+      keys.find({ tenantId, model: 'Interaction', id: 'int-user' }),
+    ]);
+    expect(mine?.account).to.include({ id: userId });
+    expect(mine?.account?.profile).to.deep.equal({ givenName: 'Ada' });
+    expect(mine?.account?.fieldKeys).to.deep.equal([]);
+    expect(interaction?.account).to.equal(null);
+
+    await db.dataSource.query(`UPDATE users SET status = 'blocked' WHERE id = $1`, [userId]);
+    expect((await keys.find({ tenantId, model: 'AccessToken', id: 'at-user' }))?.account).to.equal(null);
   });
 
   it('keeps a remembered model for its request only, and hands it out once', () => {
