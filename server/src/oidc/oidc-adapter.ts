@@ -1,9 +1,10 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
+import { deferWrite, savedIn } from './oidc-deferred-writes.js';
 import { OidcKeyBatches } from './oidc-key-batches.js';
 import { currentRequest, rememberModel, takeModel } from './oidc-prefetch.js';
-import { OidcUpsertBatch } from './oidc-upsert-batch.js';
+import { OidcWriteBatch } from './oidc-write-batch.js';
 import { sessionEnrichment } from './request-context.js';
 
 /**
@@ -109,7 +110,7 @@ class DatabaseOidcAdapter implements Adapter {
   constructor(
     private readonly dataSource: DataSource,
     private readonly keys: OidcKeyBatches,
-    private readonly upserts: OidcUpsertBatch,
+    private readonly writes: OidcWriteBatch,
     private readonly tenantId: string,
     private readonly model: string,
   ) {}
@@ -117,7 +118,7 @@ class DatabaseOidcAdapter implements Adapter {
   async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
     const { grantId, userCode, uid, accountId } = indexedColumns(payload);
     const enrichment = this.model === 'Session' ? sessionEnrichment() : undefined;
-    await this.upserts.upsert({
+    const row = {
       tenantId: this.tenantId,
       model: this.model,
       id,
@@ -127,13 +128,17 @@ class DatabaseOidcAdapter implements Adapter {
       uid,
       accountId,
       expiresIn: lifetimeSeconds(expiresIn),
-    });
+    };
+    if (deferWrite(currentRequest(), this.writes, { kind: 'upsert', row })) return;
+    await this.writes.upsert(row);
   }
 
   async find(id: string): Promise<AdapterPayload | undefined> {
     const request = currentRequest();
     const prefetched = this.model === 'Grant' ? takeModel(request, `Grant:${id}`) : undefined;
     if (prefetched) return prefetched as AdapterPayload;
+    const saved = savedIn(request, this.tenantId, this.model, id);
+    if (saved) return JSON.parse(saved);
     const found = await this.keys.find({ tenantId: this.tenantId, model: this.model, id });
     const { grantId, sessionUid } = found?.payload ?? {};
     if (found?.grant && typeof grantId === 'string') rememberModel(request, `Grant:${grantId}`, found.grant);
@@ -153,8 +158,10 @@ class DatabaseOidcAdapter implements Adapter {
     return this.findOne(SQL.findByUserCode, userCode);
   }
 
-  consume(id: string): Promise<void> {
-    return this.keys.consume({ tenantId: this.tenantId, model: this.model, id });
+  async consume(id: string): Promise<void> {
+    const key = { tenantId: this.tenantId, model: this.model, id };
+    if (deferWrite(currentRequest(), this.writes, { kind: 'consume', key })) return;
+    await this.writes.consume(key);
   }
 
   async destroy(id: string): Promise<void> {
@@ -179,18 +186,17 @@ class DatabaseOidcAdapter implements Adapter {
 /** The oidc_models table (PostgreSQL, or PGlite in embedded mode). */
 export class DatabaseOidcModelStore implements OidcModelStore {
   private readonly keys: OidcKeyBatches;
-  private readonly upserts: OidcUpsertBatch;
+  private readonly writes: OidcWriteBatch;
 
   constructor(private readonly dataSource: DataSource) {
     this.keys = new OidcKeyBatches(dataSource);
-    this.upserts = new OidcUpsertBatch(dataSource);
+    this.writes = new OidcWriteBatch(dataSource);
   }
 
   adapterFactory(tenantId: string): AdapterFactory {
     const tenant = checkTenantId(tenantId);
     // An arrow function: oidc-provider calls it as a factory (it would `new` a constructable function).
-    return (model: string) =>
-      new DatabaseOidcAdapter(this.dataSource, this.keys, this.upserts, tenant, model);
+    return (model: string) => new DatabaseOidcAdapter(this.dataSource, this.keys, this.writes, tenant, model);
   }
 
   async revokeByAccountId(tenantId: string, accountId: string): Promise<RevokedAccount> {

@@ -46,24 +46,22 @@ const FIND_ONE = `SELECT ${COLUMNS} FROM oidc_models m ${ALONG}
 const FIND_MANY = `SELECT k.i::int AS i, ${COLUMNS} FROM ${KEYS}
   JOIN oidc_models m ON m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id ${ALONG}
   WHERE ${LIVE}`;
-const CONSUME = `UPDATE oidc_models m SET consumed_at = coalesce(m.consumed_at, now()) FROM ${KEYS}
-  WHERE m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id`;
 
-const columnsOf = (keys: ModelKey[]) => [
+/** Keys as the three parallel arrays that `unnest($1::uuid[], $2::text[], $3::text[])` reads. */
+export const keyColumns = (keys: ModelKey[]) => [
   keys.map((k) => k.tenantId),
   keys.map((k) => k.model),
   keys.map((k) => k.id),
 ];
 
 /**
- * oidc-provider's `find` and `consume` by primary key, batched (shared/batched.ts): the lookups asked for
- * in one event-loop turn — introspection's AccessToken, ClientCredentials and RefreshToken lookups of one
- * token, and those of concurrent requests — go to the database as one statement, and so do consumptions.
- * A token's Grant, Session and account come in the same statement (oidc-prefetch.ts).
+ * oidc-provider's `find` by primary key, batched (shared/batched.ts): the lookups asked for in one
+ * event-loop turn — introspection's AccessToken, ClientCredentials and RefreshToken lookups of one token,
+ * and those of concurrent requests — go to the database as one statement (consumptions are writes:
+ * oidc-write-batch.ts). A token's Grant, Session and account come in the same statement (oidc-prefetch.ts).
  */
 export class OidcKeyBatches {
   readonly find: (key: ModelKey) => Promise<FoundModel | undefined>;
-  readonly consume: (key: ModelKey) => Promise<void>;
 
   constructor(dataSource: DataSource) {
     this.find = batched(async (keys: ModelKey[]) => {
@@ -72,14 +70,10 @@ export class OidcKeyBatches {
         const rows: FoundModel[] = await dataSource.query(FIND_ONE, [tenantId, model, id]);
         return [rows[0]];
       }
-      const rows: (FoundModel & { i: number })[] = await dataSource.query(FIND_MANY, columnsOf(keys));
+      const rows: (FoundModel & { i: number })[] = await dataSource.query(FIND_MANY, keyColumns(keys));
       const found: (FoundModel | undefined)[] = new Array(keys.length).fill(undefined);
       for (const { i, ...row } of rows) found[i - 1] = row;
       return found;
-    });
-    this.consume = batched(async (keys: ModelKey[]) => {
-      await dataSource.query(CONSUME, columnsOf(keys));
-      return keys.map(() => undefined);
     });
   }
 }
