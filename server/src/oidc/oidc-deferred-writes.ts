@@ -2,7 +2,7 @@ import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../shared/logger.js';
 import type { ModelWrite, OidcWriteBatch } from './oidc-write-batch.js';
 
-/** What one token request has saved and consumed so far, written when its answer is ready. */
+/** What one request has saved and consumed so far, written when its answer is ready. */
 class DeferredWrites {
   private readonly groups = new Map<OidcWriteBatch, Map<string, ModelWrite>>();
 
@@ -15,9 +15,9 @@ class DeferredWrites {
     const key = keyOf(write);
     const earlier = group.get(key);
     // A later save of a row replaces the earlier one (the later payload wins, as when written at once).
-    // Any other second write of one row would have to be ordered; the token endpoint never makes one.
+    // Any other second write of one row would have to be ordered; DEFERRING_ROUTES never make one.
     if (earlier && (earlier.kind !== 'upsert' || write.kind !== 'upsert')) {
-      throw new Error(`a token request wrote ${key} twice`);
+      throw new Error(`one request wrote ${key} twice`);
     }
     group.set(key, write);
   }
@@ -46,16 +46,30 @@ const keyOf = (write: ModelWrite) => {
 };
 
 /**
- * oidc-provider middleware: the token endpoint's writes — a consumed code or refresh token, the new
- * access and refresh tokens — wait until oidc-provider has built the answer, then go to the database as
- * one statement (oidc-write-batch.ts) before the answer is sent (docs/PERFORMANCE.md): one round trip
- * instead of up to three made one after the other, and a rotation is all or nothing (the old refresh
- * token is never spent without the new one stored). If that statement fails the client gets
- * `server_error` and no token.
+ * The oidc-provider routes whose writes wait for the answer: the token endpoint (a consumed code or
+ * refresh token, the new access and refresh tokens) and the authorization endpoint with its resume after
+ * the hosted pages (the Grant, the authorization code, the Session; or the Interaction). None of them
+ * reads what it wrote except through `savedIn`.
  */
-export function deferTokenEndpointWrites(logger: Logger) {
+const DEFERRING_ROUTES = new Set(['token', 'authorization', 'resume']);
+
+/** How the answer becomes an error when the writes fail (oidc-provider's `renderError` for pages). */
+export type WritesFailed = (
+  ctx: KoaContextWithOIDC,
+  out: { error: string; error_description: string },
+  error: Error,
+) => Promise<void>;
+
+/**
+ * oidc-provider middleware: the writes of a DEFERRING_ROUTES request wait until oidc-provider has built
+ * the answer, then go to the database as one statement (oidc-write-batch.ts) before the answer is sent
+ * (docs/PERFORMANCE.md): one round trip instead of up to three made one after the other, and all or
+ * nothing (a refresh rotation never spends the old token without storing the new one; a code is never
+ * redirected to without being stored). If that statement fails the client gets `server_error` (JSON from
+ * the token endpoint, the error page from the browser routes) and nothing was written.
+ */
+export function deferProtocolWrites(logger: Logger, renderError: WritesFailed) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
-    if (ctx.method !== 'POST') return next();
     const writes = new DeferredWrites();
     deferred.set(ctx, writes);
     try {
@@ -69,21 +83,25 @@ export function deferTokenEndpointWrites(logger: Logger) {
     } catch (error) {
       logger.error(
         { err: error, route: ctx.oidc?.route },
-        'token endpoint writes failed: answering server_error',
+        'oidc-provider writes failed: answering server_error',
       );
+      const out = { error: 'server_error', error_description: 'oops! something went wrong' };
       ctx.status = 500;
-      ctx.body = { error: 'server_error', error_description: 'oops! something went wrong' };
+      ctx.remove('Location');
+      if (ctx.oidc?.route === 'token') ctx.body = out;
+      else await renderError(ctx, out, error instanceof Error ? error : new Error(String(error)));
     }
   };
 }
 
-/** The writes of `request` when it defers them (a token request), else undefined. */
+/** The writes of `request` when it defers them (DEFERRING_ROUTES), else undefined. */
 function deferredFor(request: object | undefined): DeferredWrites | undefined {
   const writes = request ? deferred.get(request) : undefined;
-  return writes && (request as KoaContextWithOIDC).oidc?.route === 'token' ? writes : undefined;
+  const route = (request as KoaContextWithOIDC | undefined)?.oidc?.route;
+  return writes && route && DEFERRING_ROUTES.has(route) ? writes : undefined;
 }
 
-/** Defers `write` to the end of `request` when it is a token request, and says whether it did. */
+/** Defers `write` to the end of `request` when its route defers, and says whether it did. */
 export function deferWrite(request: object | undefined, writer: OidcWriteBatch, write: ModelWrite): boolean {
   const writes = deferredFor(request);
   writes?.add(writer, write);

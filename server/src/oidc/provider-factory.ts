@@ -13,7 +13,7 @@ import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-se
 import { accountFinder, CLAIMS_BY_SCOPE } from './oidc-accounts.js';
 import type { OidcModelStore } from './oidc-adapter.js';
 import { ACCOUNT_CLIENT_ID, accountClientMetadata, clientMetadataOf } from './oidc-clients.js';
-import { deferTokenEndpointWrites } from './oidc-deferred-writes.js';
+import { deferProtocolWrites } from './oidc-deferred-writes.js';
 import { loadOidcProvider } from './oidc-provider-module.js';
 import type { SigningKeysService } from './signing-keys.service.js';
 
@@ -162,7 +162,11 @@ export async function createTenantProvider(deps: ProviderFactoryDeps, tenant: Te
   const provider = new oidc.default(issuer, configuration);
   // Host and protocol come from PUBLIC_URL (set on each request by the router), never from the client.
   provider.proxy = true;
-  provider.use(deferTokenEndpointWrites(deps.logger));
+  provider.use(
+    deferProtocolWrites(deps.logger, async (ctx, out, error) => {
+      await pages.renderError?.(ctx, out, error);
+    }),
+  );
   // oidc-provider answers an unexpected error with `server_error` and says why only in this event.
   provider.on('server_error', (ctx: KoaContextWithOIDC, error: unknown) =>
     deps.logger.error(

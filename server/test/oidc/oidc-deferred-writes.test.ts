@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,7 +6,12 @@ import { expect } from 'chai';
 import { exportJWK, generateKeyPair } from 'jose';
 import Provider, { type JWK, type KoaContextWithOIDC } from 'oidc-provider';
 import { createOidcAdapterFactory } from '../../src/oidc/oidc-adapter.js';
-import { deferTokenEndpointWrites, deferWrite, savedIn } from '../../src/oidc/oidc-deferred-writes.js';
+import {
+  deferProtocolWrites,
+  deferWrite,
+  savedIn,
+  type WritesFailed,
+} from '../../src/oidc/oidc-deferred-writes.js';
 import { loadOidcProvider } from '../../src/oidc/oidc-provider-module.js';
 import { OidcWriteBatch } from '../../src/oidc/oidc-write-batch.js';
 import { createLogger } from '../../src/shared/logger.js';
@@ -32,6 +38,10 @@ const REFUSING_FUNCTION = `CREATE OR REPLACE FUNCTION refuse_marked_access_token
   END $$`;
 const REFUSING_TRIGGER = `CREATE TRIGGER refuse_marked_access_token BEFORE INSERT ON oidc_models
   FOR EACH ROW EXECUTE FUNCTION refuse_marked_access_token()`;
+
+const failWith: WritesFailed = async (ctx) => {
+  ctx.body = 'the error page';
+};
 
 /**
  * The token endpoint's writes wait for its answer and go to the database together (docs/PERFORMANCE.md):
@@ -60,7 +70,7 @@ describeOnBothDatabases('oidc-provider token endpoint writes, deferred', (db) =>
       rotateRefreshToken: true,
       features: { devInteractions: { enabled: false } },
     });
-    provider.use(deferTokenEndpointWrites(createLogger('silent')));
+    provider.use(deferProtocolWrites(createLogger('silent'), failWith));
     await db.dataSource.query(REFUSING_FUNCTION);
   });
 
@@ -144,7 +154,7 @@ describeOnBothDatabases('oidc-provider token endpoint writes, deferred', (db) =>
       accountId: null,
       expiresIn: 60,
     };
-    const middleware = deferTokenEndpointWrites(createLogger('silent'));
+    const middleware = deferProtocolWrites(createLogger('silent'), failWith);
     const stored = () =>
       rows(db.dataSource, `SELECT id FROM oidc_models WHERE tenant_id = $1 AND id = 'deferred-at'`, [
         tenantId,
@@ -163,5 +173,37 @@ describeOnBothDatabases('oidc-provider token endpoint writes, deferred', (db) =>
     });
     expect(await stored()).to.deep.equal([{ id: 'deferred-at' }]);
     expect(deferWrite(token, writer, { kind: 'upsert', row }), 'after the request').to.equal(false);
+  });
+
+  it('answers the error page, not the redirect, when the writes of a browser route fail', async () => {
+    const writer = new OidcWriteBatch(db.dataSource);
+    const orphan = {
+      tenantId: randomUUID(), // no such tenant: the database refuses the row
+      model: 'AuthorizationCode',
+      id: 'orphan-code',
+      payload: '{}',
+      grantId: null,
+      userCode: null,
+      uid: null,
+      accountId: null,
+      expiresIn: 60,
+    };
+    const removed: string[] = [];
+    const rendered: string[] = [];
+    const ctx = {
+      method: 'GET',
+      oidc: { route: 'resume' },
+      status: 303,
+      remove: (name: string) => removed.push(name),
+    } as unknown as KoaContextWithOIDC;
+    const middleware = deferProtocolWrites(createLogger('silent'), async (_ctx, out) => {
+      rendered.push(out.error);
+    });
+    await middleware(ctx, async () => {
+      expect(deferWrite(ctx, writer, { kind: 'upsert', row: orphan })).to.equal(true);
+    });
+    expect(ctx.status).to.equal(500);
+    expect(removed).to.deep.equal(['Location']);
+    expect(rendered).to.deep.equal(['server_error']);
   });
 });
