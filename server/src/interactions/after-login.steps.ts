@@ -1,4 +1,6 @@
 import { Application } from '../applications/application.entity.js';
+import type { AuditEntry } from '../audit/audit.service.js';
+import { StatementParams } from '../db/statement-params.js';
 import { DevicesService, rememberedDeviceCookieName } from '../devices/devices.service.js';
 import { cookieValue } from '../http/cookies.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
@@ -178,36 +180,54 @@ async function recordSignIn(
   const deviceId = deviceIdOf(step) ?? DevicesService.newDeviceId();
   const secure = step.req.protocol === 'https' || deps.publicUrl.startsWith('https://');
   const cookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: `/t/${tenant.slug}` };
-  await deps.dataSource.transaction(async (manager) => {
-    if (pending.rememberDevice) {
+  const event = loginEvent(step, pending, decision);
+  if (pending.rememberDevice) {
+    await deps.dataSource.transaction(async (manager) => {
       const remembered = await deps.mfa.devices.remember(manager, tenant, pending.accountId, deviceId, meta);
       step.res.cookie(rememberedDeviceCookieName(tenant), remembered.cookieValue, {
         ...cookie,
         expires: remembered.expiresAt,
       });
-    } else {
-      await deps.mfa.devices.recordSighting(manager, tenant.id, pending.accountId, deviceId, meta);
-    }
-    await deps.audit.record(manager, {
-      tenantId: tenant.id,
-      actor: { type: 'user', id: pending.accountId },
-      action: 'user.login',
-      target: { type: 'user', id: pending.accountId },
-      ...meta,
-      data: {
-        clientId: stringOf(step.details.params.client_id) ?? null,
-        factors: pending.completed.map((f) => f.method),
-        amr: decision.amr,
-        acr: decision.acr,
-        unmet: decision.unmet,
-        risk: pending.risk ?? null,
-      },
+      await deps.audit.record(manager, event);
     });
-  });
+  } else {
+    // The common case in one statement: the sighting and the event commit or fail together.
+    const params = new StatementParams();
+    const sighting = deps.mfa.devices.sightingStatement(params, tenant.id, pending.accountId, deviceId, meta);
+    await deps.audit.recordWithin(
+      deps.dataSource.manager,
+      event,
+      params,
+      (insertEvent) => `WITH sighting AS (${sighting}) ${insertEvent}`,
+    );
+  }
   step.res.cookie(deviceCookieName(tenant.slug), deviceId, {
     ...cookie,
     maxAge: DEVICE_COOKIE_DAYS * 86_400_000,
   });
+}
+
+/** The login's `user.login` audit event: its factors, MFA outcome and risk signals (issue 6 §3). */
+function loginEvent(
+  step: Step,
+  pending: PendingLogin,
+  decision: Extract<LoginRequirement, { kind: 'done' }>,
+): AuditEntry {
+  return {
+    tenantId: step.entry.tenant.id,
+    actor: { type: 'user', id: pending.accountId },
+    action: 'user.login',
+    target: { type: 'user', id: pending.accountId },
+    ...requestMeta(step),
+    data: {
+      clientId: stringOf(step.details.params.client_id) ?? null,
+      factors: pending.completed.map((f) => f.method),
+      amr: decision.amr,
+      acr: decision.acr,
+      unmet: decision.unmet,
+      risk: pending.risk ?? null,
+    },
+  };
 }
 
 const deviceCookieName = (slug: string) => `portico_${slug}_did`;
