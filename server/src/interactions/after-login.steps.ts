@@ -59,18 +59,20 @@ const DEVICE_COOKIE_DAYS = 400;
 export async function completeAuthentication(
   step: Step,
   deps: InteractionDeps,
-  accountId: string,
+  /** The account's id, or its row when this request has just read it (and written what it changed). */
+  account: string | User,
   factor: CompletedFactor,
   /** When the request that proved the factor began, if it was an earlier one (a passkey ceremony). */
   provedAt: number = step.startedAt,
 ): Promise<void> {
+  const accountId = typeof account === 'string' ? account : account.id;
   const previous = pendingLoginOf(step);
   const pending: PendingLogin =
     previous && previous.accountId === accountId
       ? { ...previous, completed: [...previous.completed, factor] }
       : { accountId, completed: [factor], startedAt: provedAt };
   await remember(step, { pendingLogin: pending });
-  return continueLogin(step, deps, pending);
+  return continueLogin(step, deps, pending, typeof account === 'string' ? undefined : account);
 }
 
 /** A session that exists but does not meet `acr_values` continues from the factors it holds. */
@@ -98,10 +100,16 @@ export function pendingLoginOf(step: Step): PendingLogin | undefined {
   return value && typeof value.accountId === 'string' && Array.isArray(value.completed) ? value : undefined;
 }
 
-export async function continueLogin(step: Step, deps: InteractionDeps, pending: PendingLogin): Promise<void> {
+/** `loaded`: the account's row, when this request has just read it (one statement fewer). */
+export async function continueLogin(
+  step: Step,
+  deps: InteractionDeps,
+  pending: PendingLogin,
+  loaded?: User,
+): Promise<void> {
   const { tenant } = step.entry;
   const manager = deps.dataSource.manager;
-  const user = await manager.findOneBy(User, { tenantId: tenant.id, id: pending.accountId });
+  const user = await accountOf(step, deps, pending, loaded);
   if (user?.status !== 'active') return showPrompt(step, deps);
   const application = await applicationOf(step, deps);
   if (!pending.risk) {
@@ -132,6 +140,13 @@ export async function continueLogin(step: Step, deps: InteractionDeps, pending: 
   if (decision.offerPasskey && capable && !pending.passkeyOfferDone && !declined)
     return showPasskeyOffer(step, deps);
   return askPromptsThenFinish(step, deps, pending, decision, application?.id ?? null, user);
+}
+
+/** The pending login's account: `loaded` when it is that row, else read afresh. */
+function accountOf(step: Step, deps: InteractionDeps, pending: PendingLogin, loaded?: User) {
+  const tenantId = step.entry.tenant.id;
+  if (loaded?.id === pending.accountId && loaded.tenantId === tenantId) return Promise.resolve(loaded);
+  return deps.dataSource.manager.findOneBy(User, { tenantId, id: pending.accountId });
 }
 
 async function askPromptsThenFinish(
