@@ -6,7 +6,7 @@ import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
 import type { User } from '../users/user.entity.js';
 import { findUserByLoginIdentifier } from '../users/users.service.js';
-import { Credential } from './credential.entity.js';
+import type { Credential } from './credential.entity.js';
 import { IpThrottle } from './ip-throttle.js';
 import { type AttemptAdmission, LockoutService } from './lockout.service.js';
 import type { PasswordHasher, PasswordHashPolicy, PasswordVerification } from './password-hasher.js';
@@ -61,6 +61,9 @@ interface LoginContext {
   readonly hashPolicy: PasswordHashPolicy;
 }
 
+/** What a login uses of the password credential. */
+type StoredPassword = Pick<Credential, 'id' | 'secret'>;
+
 const LOGIN_METHOD = 'password';
 /** login_attempts keeps the identifier as typed (trimmed, case folded), bounded: emails have ≤ 320 characters. */
 const MAX_RECORDED_IDENTIFIER = 320;
@@ -103,16 +106,21 @@ export class PasswordLoginService {
     user: User,
     admission: AttemptAdmission,
   ): Promise<PasswordLoginResult> {
-    const credential = await this.deps.dataSource.manager.findOneBy(Credential, {
-      tenantId: context.tenantId,
-      userId: user.id,
-      type: 'password',
-    });
+    const credential = await this.findPassword(context, user);
     if (!credential?.secret) return this.failWithoutVerifying(context, user, 'no_password', admission);
     const { password } = context.attempt;
     const verification = await this.deps.hasher.verify(password, credential.secret, context.hashPolicy);
     if (!verification.valid) return this.fail(context, user, 'wrong_password', admission);
     return this.succeed(context, user, credential, verification);
+  }
+
+  /** The account's password hash (a plain statement: the query builder costs more CPU than the query). */
+  private async findPassword(context: LoginContext, user: User): Promise<StoredPassword | undefined> {
+    const rows: StoredPassword[] = await this.deps.dataSource.query(
+      `SELECT id, secret FROM credentials WHERE tenant_id = $1 AND user_id = $2 AND type = 'password' LIMIT 1`,
+      [context.tenantId, user.id],
+    );
+    return rows[0];
   }
 
   /** Email or username, folded as the unique indexes fold them (users domain). */
@@ -187,7 +195,7 @@ export class PasswordLoginService {
   private async succeed(
     context: LoginContext,
     user: User,
-    credential: Credential,
+    credential: StoredPassword,
     verification: PasswordVerification,
   ): Promise<PasswordLoginResult> {
     // Hashing is slow: done before the statement, which then only writes.
@@ -283,7 +291,11 @@ function stampLogin(params: StatementParams, user: User): string {
  * Marks the password used and stores its rehash, unless the password changed since it was read (never
  * overwrite a newer password with a rehash of the old one).
  */
-function markPasswordUsed(params: StatementParams, credential: Credential, rehashed: string | null): string {
+function markPasswordUsed(
+  params: StatementParams,
+  credential: StoredPassword,
+  rehashed: string | null,
+): string {
   const [rehash, read] = [params.add(rehashed), params.add(credential.secret)];
   const replace = `${rehash}::text IS NOT NULL AND secret = ${read}`;
   return `UPDATE credentials SET last_used_at = now(),

@@ -1,4 +1,4 @@
-import { Application } from '../applications/application.entity.js';
+import type { Application } from '../applications/application.entity.js';
 import type { AuditEntry } from '../audit/audit.service.js';
 import { StatementParams } from '../db/statement-params.js';
 import { DevicesService, rememberedDeviceCookieName } from '../devices/devices.service.js';
@@ -254,10 +254,11 @@ function deviceIdOf(step: Step): string | undefined {
 /** The application row of the client of this authorization request (MFA override, profile fields). */
 async function applicationOf(step: Step, deps: InteractionDeps) {
   const clientId = stringOf(step.details.params.client_id) ?? '';
-  return deps.dataSource.manager.findOne(Application, {
-    where: { tenantId: step.entry.tenant.id, clientId },
-    select: { id: true, config: true },
-  });
+  const rows: Pick<Application, 'id' | 'config'>[] = await deps.dataSource.query(
+    'SELECT id, config FROM applications WHERE tenant_id = $1 AND client_id = $2 LIMIT 1',
+    [step.entry.tenant.id, clientId],
+  );
+  return rows[0] ?? null;
 }
 
 function showPolicies(
