@@ -117,14 +117,8 @@ export class ConsentService {
 
   /** The current (highest) version of every policy of the tenant, by key. */
   async currentPolicies(manager: EntityManager, tenantId: string): Promise<ConsentPolicy[]> {
-    const rows = await manager
-      .createQueryBuilder(ConsentPolicy, 'p')
-      .distinctOn(['p.key'])
-      .where('p.tenant_id = :tenantId', { tenantId })
-      .orderBy('p.key')
-      .addOrderBy('p.version', 'DESC')
-      .getMany();
-    return rows;
+    const rows: PolicyRow[] = await manager.query(CURRENT_POLICIES, [tenantId]);
+    return rows.map(policyOf);
   }
 
   /** Every version of `key`, newest first. */
@@ -132,20 +126,23 @@ export class ConsentService {
     return manager.find(ConsentPolicy, { where: { tenantId, key }, order: { version: 'DESC' } });
   }
 
-  /** Where the user stands with every current policy of the tenant. */
+  /** Where the user stands with every current policy of the tenant (one statement: this runs per login). */
   async stateFor(manager: EntityManager, tenantId: string, userId: string): Promise<ConsentState[]> {
-    const [policies, latest] = await Promise.all([
-      this.currentPolicies(manager, tenantId),
-      this.latestDecisions(manager, tenantId, userId),
-    ]);
-    return policies.map((policy) => {
-      const last = latest.get(policy.key);
-      const granted = last?.decision === 'granted' && last.version === policy.version;
+    const rows: (PolicyRow & StateColumns)[] = await manager.query(
+      `WITH current AS (${CURRENT_POLICIES}), latest AS (${LATEST_DECISIONS})
+       SELECT current.*, latest.version AS decided_version, latest.decision, latest.created_at AS decided_at
+         FROM current LEFT JOIN latest USING (key)
+        ORDER BY current.key`,
+      [tenantId, userId],
+    );
+    return rows.map((row) => {
+      const policy = policyOf(row);
+      const granted = row.decision === 'granted' && row.decided_version === policy.version;
       return {
         policy,
-        decision: last?.decision ?? null,
-        decidedVersion: last?.version ?? null,
-        decidedAt: last?.created_at ?? null,
+        decision: row.decision,
+        decidedVersion: row.decided_version,
+        decidedAt: row.decided_at,
         pending: policy.required && !granted,
       };
     });
@@ -274,16 +271,54 @@ export class ConsentService {
     tenantId: string,
     userId: string,
   ): Promise<Map<string, LatestDecisionRow>> {
-    const rows = (await manager.query(
-      `SELECT DISTINCT ON (p.key) p.key, p.version, r.decision, r.created_at
-         FROM consent_records r
-         JOIN consent_policies p ON p.tenant_id = r.tenant_id AND p.id = r.policy_id
-        WHERE r.tenant_id = $1 AND r.user_id = $2
-        ORDER BY p.key, r.created_at DESC, r.id DESC`,
-      [tenantId, userId],
-    )) as LatestDecisionRow[];
+    const rows: LatestDecisionRow[] = await manager.query(LATEST_DECISIONS, [tenantId, userId]);
     return new Map(rows.map((row) => [row.key, row]));
   }
+}
+
+interface PolicyRow {
+  id: string;
+  tenant_id: string;
+  key: string;
+  version: number;
+  kind: PolicyKind;
+  required: boolean;
+  title: Record<string, string>;
+  url: string | null;
+  created_at: Date;
+}
+
+interface StateColumns {
+  decided_version: number | null;
+  decision: ConsentDecision | null;
+  decided_at: Date | null;
+}
+
+/** $1 tenant: the highest version of each key, ordered by key. */
+const CURRENT_POLICIES = `
+  SELECT DISTINCT ON (key) id, tenant_id, key, version, kind, required, title, url, created_at
+    FROM consent_policies WHERE tenant_id = $1 ORDER BY key, version DESC`;
+
+/** $1 tenant, $2 user: the user's latest decision per policy key, with the version it was about. */
+const LATEST_DECISIONS = `
+  SELECT DISTINCT ON (p.key) p.key, p.version, r.decision, r.created_at
+    FROM consent_records r
+    JOIN consent_policies p ON p.tenant_id = r.tenant_id AND p.id = r.policy_id
+   WHERE r.tenant_id = $1 AND r.user_id = $2
+   ORDER BY p.key, r.created_at DESC, r.id DESC`;
+
+function policyOf(row: PolicyRow): ConsentPolicy {
+  return Object.assign(new ConsentPolicy(), {
+    id: row.id,
+    tenantId: row.tenant_id,
+    key: row.key,
+    version: row.version,
+    kind: row.kind,
+    required: row.required,
+    title: row.title,
+    url: row.url,
+    createdAt: row.created_at,
+  });
 }
 
 /** Checks a declaration before anything is written (field-level `invalid_input` errors). */

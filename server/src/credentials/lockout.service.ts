@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { StatementParams } from '../db/statement-params.js';
 import type { TenantSettings } from '../tenants/tenant-settings.js';
 
 /** A tenant's `lockout` settings. */
@@ -80,7 +81,13 @@ export class LockoutService {
 
   /** After a successful login, and to unlock (admin action, password reset): forgets every failure. */
   async reset(manager: EntityManager, tenantId: string, userId: string): Promise<void> {
-    await manager.query('DELETE FROM lockouts WHERE tenant_id = $1 AND user_id = $2', [tenantId, userId]);
+    const params = new StatementParams();
+    await manager.query(this.resetStatement(params, tenantId, userId), params.values);
+  }
+
+  /** `reset` as a statement for the caller to run inside its own (a data-modifying CTE of a login). */
+  resetStatement(params: StatementParams, tenantId: string, userId: string): string {
+    return `DELETE FROM lockouts WHERE tenant_id = ${params.add(tenantId)} AND user_id = ${params.add(userId)}`;
   }
 }
 

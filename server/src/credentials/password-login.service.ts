@@ -1,11 +1,12 @@
-import type { DataSource, EntityManager, QueryResult } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { AuditLog, SYSTEM_ACTOR } from '../audit/audit.service.js';
+import { StatementParams } from '../db/statement-params.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
 import type { User } from '../users/user.entity.js';
 import { findUserByLoginIdentifier } from '../users/users.service.js';
-import { Credential } from './credential.entity.js';
+import type { Credential } from './credential.entity.js';
 import { IpThrottle } from './ip-throttle.js';
 import { type AttemptAdmission, LockoutService } from './lockout.service.js';
 import type { PasswordHasher, PasswordHashPolicy, PasswordVerification } from './password-hasher.js';
@@ -60,6 +61,9 @@ interface LoginContext {
   readonly hashPolicy: PasswordHashPolicy;
 }
 
+/** What a login uses of the password credential. */
+type StoredPassword = Pick<Credential, 'id' | 'secret'>;
+
 const LOGIN_METHOD = 'password';
 /** login_attempts keeps the identifier as typed (trimmed, case folded), bounded: emails have ≤ 320 characters. */
 const MAX_RECORDED_IDENTIFIER = 320;
@@ -102,16 +106,21 @@ export class PasswordLoginService {
     user: User,
     admission: AttemptAdmission,
   ): Promise<PasswordLoginResult> {
-    const credential = await this.deps.dataSource.manager.findOneBy(Credential, {
-      tenantId: context.tenantId,
-      userId: user.id,
-      type: 'password',
-    });
+    const credential = await this.findPassword(context, user);
     if (!credential?.secret) return this.failWithoutVerifying(context, user, 'no_password', admission);
     const { password } = context.attempt;
     const verification = await this.deps.hasher.verify(password, credential.secret, context.hashPolicy);
     if (!verification.valid) return this.fail(context, user, 'wrong_password', admission);
     return this.succeed(context, user, credential, verification);
+  }
+
+  /** The account's password hash (a plain statement: the query builder costs more CPU than the query). */
+  private async findPassword(context: LoginContext, user: User): Promise<StoredPassword | undefined> {
+    const rows: StoredPassword[] = await this.deps.dataSource.query(
+      `SELECT id, secret FROM credentials WHERE tenant_id = $1 AND user_id = $2 AND type = 'password' LIMIT 1`,
+      [context.tenantId, user.id],
+    );
+    return rows[0];
   }
 
   /** Email or username, folded as the unique indexes fold them (users domain). */
@@ -186,17 +195,25 @@ export class PasswordLoginService {
   private async succeed(
     context: LoginContext,
     user: User,
-    credential: Credential,
+    credential: StoredPassword,
     verification: PasswordVerification,
   ): Promise<PasswordLoginResult> {
-    // Hashing is slow: done before the transaction, which then only writes.
+    // Hashing is slow: done before the statement, which then only writes.
     const rehashed = verification.needsRehash ? await this.rehash(context, user) : null;
-    await this.deps.dataSource.transaction(async (manager) => {
-      await this.deps.lockouts.reset(manager, context.tenantId, user.id);
-      await stampLogin(manager, user);
-      await markPasswordUsed(manager, credential, rehashed);
-      await recordLoginAttempt(manager, context, user.id, null);
-    });
+    const params = new StatementParams();
+    const { tenantId } = context;
+    // One statement instead of a transaction of four (its data-modifying CTEs succeed or fail together).
+    const rows: { login_count: number; last_login_at: Date }[] = await this.deps.dataSource.query(
+      `WITH reset AS (${this.deps.lockouts.resetStatement(params, tenantId, user.id)}),
+            used AS (${markPasswordUsed(params, credential, rehashed)}),
+            attempt AS (${loginAttemptInsert(params, context, user.id, null)}),
+            stamped AS (${stampLogin(params, user)})
+       SELECT login_count, last_login_at FROM stamped`,
+      params.values,
+    );
+    const row = rows[0];
+    if (row !== undefined)
+      Object.assign(user, { loginCount: row.login_count, lastLoginAt: row.last_login_at });
     return { ok: true, user };
   }
 
@@ -240,47 +257,49 @@ async function recordLoginAttempt(
   userId: string | null,
   failure: LoginFailureReason | null,
 ): Promise<void> {
-  await manager.query(
-    `INSERT INTO login_attempts (tenant_id, user_id, identifier, ip, method, succeeded, reason)
-     VALUES ($1, $2, lower($3), $4, $5, $6, $7)`,
-    [
-      context.tenantId,
-      userId,
-      context.identifier.slice(0, MAX_RECORDED_IDENTIFIER),
-      context.attempt.ip ?? null,
-      LOGIN_METHOD,
-      failure === null,
-      failure,
-    ],
-  );
+  const params = new StatementParams();
+  await manager.query(loginAttemptInsert(params, context, userId, failure), params.values);
 }
 
-/** login_count + 1 and last_login_at, atomically; the returned user carries the new values. */
-async function stampLogin(manager: EntityManager, user: User): Promise<void> {
-  const result: QueryResult = await manager.queryRunner!.query(
-    `UPDATE users SET login_count = login_count + 1, last_login_at = now()
-     WHERE tenant_id = $1 AND id = $2 RETURNING login_count, last_login_at`,
-    [user.tenantId, user.id],
-    true, // a structured result: PostgreSQL and PGlite report UPDATE … RETURNING rows alike
-  );
-  const row = (result.records as { login_count: number; last_login_at: Date }[])[0];
-  if (row !== undefined) Object.assign(user, { loginCount: row.login_count, lastLoginAt: row.last_login_at });
+function loginAttemptInsert(
+  params: StatementParams,
+  context: LoginContext,
+  userId: string | null,
+  failure: LoginFailureReason | null,
+): string {
+  const values = [
+    context.tenantId,
+    userId,
+    context.identifier.slice(0, MAX_RECORDED_IDENTIFIER),
+    context.attempt.ip ?? null,
+    LOGIN_METHOD,
+    failure === null,
+    failure,
+  ].map((value) => params.add(value));
+  return `INSERT INTO login_attempts (tenant_id, user_id, identifier, ip, method, succeeded, reason)
+     VALUES (${values[0]}, ${values[1]}, lower(${values[2]}), ${values.slice(3).join(', ')})`;
+}
+
+/** login_count + 1 and last_login_at, atomically, returning the new values. */
+function stampLogin(params: StatementParams, user: User): string {
+  return `UPDATE users SET login_count = login_count + 1, last_login_at = now()
+     WHERE tenant_id = ${params.add(user.tenantId)} AND id = ${params.add(user.id)}
+     RETURNING login_count, last_login_at`;
 }
 
 /**
  * Marks the password used and stores its rehash, unless the password changed since it was read (never
  * overwrite a newer password with a rehash of the old one).
  */
-async function markPasswordUsed(
-  manager: EntityManager,
-  credential: Credential,
+function markPasswordUsed(
+  params: StatementParams,
+  credential: StoredPassword,
   rehashed: string | null,
-): Promise<void> {
-  await manager.query(
-    `UPDATE credentials SET last_used_at = now(),
-       secret = CASE WHEN $2::text IS NOT NULL AND secret = $3 THEN $2::text ELSE secret END,
-       updated_at = CASE WHEN $2::text IS NOT NULL AND secret = $3 THEN now() ELSE updated_at END
-     WHERE id = $1`,
-    [credential.id, rehashed, credential.secret],
-  );
+): string {
+  const [rehash, read] = [params.add(rehashed), params.add(credential.secret)];
+  const replace = `${rehash}::text IS NOT NULL AND secret = ${read}`;
+  return `UPDATE credentials SET last_used_at = now(),
+       secret = CASE WHEN ${replace} THEN ${rehash}::text ELSE secret END,
+       updated_at = CASE WHEN ${replace} THEN now() ELSE updated_at END
+     WHERE id = ${params.add(credential.id)}`;
 }

@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { StatementParams } from '../db/statement-params.js';
 import type { KeyRing } from '../secrets/key-ring.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
@@ -47,21 +48,33 @@ export class DevicesService {
     deviceId: string,
     sighting: DeviceSighting = {},
   ): Promise<boolean> {
+    const params = new StatementParams();
     const rows: { known: boolean }[] = await manager.query(
-      `INSERT INTO devices (tenant_id, user_id, fingerprint_hash, user_agent, last_ip)
-       VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (user_id, fingerprint_hash) DO UPDATE
-         SET last_seen_at = now(), last_ip = EXCLUDED.last_ip, user_agent = EXCLUDED.user_agent
-       RETURNING (xmax <> 0) AS known`,
-      [
-        tenantId,
-        userId,
-        this.fingerprint(deviceId),
-        sighting.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
-        sighting.ip ?? null,
-      ],
+      `${this.sightingStatement(params, tenantId, userId, deviceId, sighting)} RETURNING (xmax <> 0) AS known`,
+      params.values,
     );
     return rows[0]?.known === true;
+  }
+
+  /** `recordSighting` as a statement for the caller to run inside its own (a data-modifying CTE). */
+  sightingStatement(
+    params: StatementParams,
+    tenantId: string,
+    userId: string,
+    deviceId: string,
+    sighting: DeviceSighting = {},
+  ): string {
+    const values = [
+      tenantId,
+      userId,
+      this.fingerprint(deviceId),
+      sighting.userAgent?.slice(0, MAX_USER_AGENT) ?? null,
+      sighting.ip ?? null,
+    ].map((value) => params.add(value));
+    return `INSERT INTO devices (tenant_id, user_id, fingerprint_hash, user_agent, last_ip)
+       VALUES (${values.join(', ')})
+       ON CONFLICT (user_id, fingerprint_hash) DO UPDATE
+         SET last_seen_at = now(), last_ip = EXCLUDED.last_ip, user_agent = EXCLUDED.user_agent`;
   }
 
   /** Whether the user signed in from this device before. */

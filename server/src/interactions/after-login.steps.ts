@@ -1,4 +1,6 @@
-import { Application } from '../applications/application.entity.js';
+import type { Application } from '../applications/application.entity.js';
+import type { AuditEntry } from '../audit/audit.service.js';
+import { StatementParams } from '../db/statement-params.js';
 import { DevicesService, rememberedDeviceCookieName } from '../devices/devices.service.js';
 import { cookieValue } from '../http/cookies.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
@@ -57,18 +59,20 @@ const DEVICE_COOKIE_DAYS = 400;
 export async function completeAuthentication(
   step: Step,
   deps: InteractionDeps,
-  accountId: string,
+  /** The account's id, or its row when this request has just read it (and written what it changed). */
+  account: string | User,
   factor: CompletedFactor,
   /** When the request that proved the factor began, if it was an earlier one (a passkey ceremony). */
   provedAt: number = step.startedAt,
 ): Promise<void> {
+  const accountId = typeof account === 'string' ? account : account.id;
   const previous = pendingLoginOf(step);
   const pending: PendingLogin =
     previous && previous.accountId === accountId
       ? { ...previous, completed: [...previous.completed, factor] }
       : { accountId, completed: [factor], startedAt: provedAt };
   await remember(step, { pendingLogin: pending });
-  return continueLogin(step, deps, pending);
+  return continueLogin(step, deps, pending, typeof account === 'string' ? undefined : account);
 }
 
 /** A session that exists but does not meet `acr_values` continues from the factors it holds. */
@@ -96,10 +100,16 @@ export function pendingLoginOf(step: Step): PendingLogin | undefined {
   return value && typeof value.accountId === 'string' && Array.isArray(value.completed) ? value : undefined;
 }
 
-export async function continueLogin(step: Step, deps: InteractionDeps, pending: PendingLogin): Promise<void> {
+/** `loaded`: the account's row, when this request has just read it (one statement fewer). */
+export async function continueLogin(
+  step: Step,
+  deps: InteractionDeps,
+  pending: PendingLogin,
+  loaded?: User,
+): Promise<void> {
   const { tenant } = step.entry;
   const manager = deps.dataSource.manager;
-  const user = await manager.findOneBy(User, { tenantId: tenant.id, id: pending.accountId });
+  const user = await accountOf(step, deps, pending, loaded);
   if (user?.status !== 'active') return showPrompt(step, deps);
   const application = await applicationOf(step, deps);
   if (!pending.risk) {
@@ -130,6 +140,13 @@ export async function continueLogin(step: Step, deps: InteractionDeps, pending: 
   if (decision.offerPasskey && capable && !pending.passkeyOfferDone && !declined)
     return showPasskeyOffer(step, deps);
   return askPromptsThenFinish(step, deps, pending, decision, application?.id ?? null, user);
+}
+
+/** The pending login's account: `loaded` when it is that row, else read afresh. */
+function accountOf(step: Step, deps: InteractionDeps, pending: PendingLogin, loaded?: User) {
+  const tenantId = step.entry.tenant.id;
+  if (loaded?.id === pending.accountId && loaded.tenantId === tenantId) return Promise.resolve(loaded);
+  return deps.dataSource.manager.findOneBy(User, { tenantId, id: pending.accountId });
 }
 
 async function askPromptsThenFinish(
@@ -178,36 +195,54 @@ async function recordSignIn(
   const deviceId = deviceIdOf(step) ?? DevicesService.newDeviceId();
   const secure = step.req.protocol === 'https' || deps.publicUrl.startsWith('https://');
   const cookie = { httpOnly: true, sameSite: 'lax' as const, secure, path: `/t/${tenant.slug}` };
-  await deps.dataSource.transaction(async (manager) => {
-    if (pending.rememberDevice) {
+  const event = loginEvent(step, pending, decision);
+  if (pending.rememberDevice) {
+    await deps.dataSource.transaction(async (manager) => {
       const remembered = await deps.mfa.devices.remember(manager, tenant, pending.accountId, deviceId, meta);
       step.res.cookie(rememberedDeviceCookieName(tenant), remembered.cookieValue, {
         ...cookie,
         expires: remembered.expiresAt,
       });
-    } else {
-      await deps.mfa.devices.recordSighting(manager, tenant.id, pending.accountId, deviceId, meta);
-    }
-    await deps.audit.record(manager, {
-      tenantId: tenant.id,
-      actor: { type: 'user', id: pending.accountId },
-      action: 'user.login',
-      target: { type: 'user', id: pending.accountId },
-      ...meta,
-      data: {
-        clientId: stringOf(step.details.params.client_id) ?? null,
-        factors: pending.completed.map((f) => f.method),
-        amr: decision.amr,
-        acr: decision.acr,
-        unmet: decision.unmet,
-        risk: pending.risk ?? null,
-      },
+      await deps.audit.record(manager, event);
     });
-  });
+  } else {
+    // The common case in one statement: the sighting and the event commit or fail together.
+    const params = new StatementParams();
+    const sighting = deps.mfa.devices.sightingStatement(params, tenant.id, pending.accountId, deviceId, meta);
+    await deps.audit.recordWithin(
+      deps.dataSource.manager,
+      event,
+      params,
+      (insertEvent) => `WITH sighting AS (${sighting}) ${insertEvent}`,
+    );
+  }
   step.res.cookie(deviceCookieName(tenant.slug), deviceId, {
     ...cookie,
     maxAge: DEVICE_COOKIE_DAYS * 86_400_000,
   });
+}
+
+/** The login's `user.login` audit event: its factors, MFA outcome and risk signals (issue 6 §3). */
+function loginEvent(
+  step: Step,
+  pending: PendingLogin,
+  decision: Extract<LoginRequirement, { kind: 'done' }>,
+): AuditEntry {
+  return {
+    tenantId: step.entry.tenant.id,
+    actor: { type: 'user', id: pending.accountId },
+    action: 'user.login',
+    target: { type: 'user', id: pending.accountId },
+    ...requestMeta(step),
+    data: {
+      clientId: stringOf(step.details.params.client_id) ?? null,
+      factors: pending.completed.map((f) => f.method),
+      amr: decision.amr,
+      acr: decision.acr,
+      unmet: decision.unmet,
+      risk: pending.risk ?? null,
+    },
+  };
 }
 
 const deviceCookieName = (slug: string) => `portico_${slug}_did`;
@@ -219,10 +254,11 @@ function deviceIdOf(step: Step): string | undefined {
 /** The application row of the client of this authorization request (MFA override, profile fields). */
 async function applicationOf(step: Step, deps: InteractionDeps) {
   const clientId = stringOf(step.details.params.client_id) ?? '';
-  return deps.dataSource.manager.findOne(Application, {
-    where: { tenantId: step.entry.tenant.id, clientId },
-    select: { id: true, config: true },
-  });
+  const rows: Pick<Application, 'id' | 'config'>[] = await deps.dataSource.query(
+    'SELECT id, config FROM applications WHERE tenant_id = $1 AND client_id = $2 LIMIT 1',
+    [step.entry.tenant.id, clientId],
+  );
+  return rows[0] ?? null;
 }
 
 function showPolicies(

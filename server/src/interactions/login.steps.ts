@@ -100,7 +100,8 @@ export async function submitPassword(step: Step, deps: InteractionDeps): Promise
       verifyEmailFirstPage({ ...ctx, resendAction: `${step.base}/verify-email` }),
     );
   }
-  return completeAuthentication(step, deps, result.user.id, { method: 'password', at: nowSeconds() });
+  // The row the password login read and stamped (login_count) in this request.
+  return completeAuthentication(step, deps, result.user, { method: 'password', at: nowSeconds() });
 }
 
 /** `registration.requireVerifiedEmail`: the password was right, but the address is not proven yet. */

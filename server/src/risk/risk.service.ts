@@ -30,58 +30,62 @@ export class RiskService {
 
   async assess(manager: EntityManager, tenant: Tenant, query: RiskQuery): Promise<RiskAssessment> {
     const settings = resolveTenantSettings(tenant.settings).mfa;
+    const history = await attemptHistory(manager, tenant.id, query, settings.riskNetworkDays);
+    const network = networkOf(query.ip);
     const signals: RiskSignals = {
       newDevice: !(await this.devices.isKnown(manager, tenant.id, query.userId, query.deviceId)),
-      newNetwork: await this.isNewNetwork(manager, tenant.id, query, settings.riskNetworkDays),
-      recentFailures: await recentFailures(manager, tenant.id, query),
-      accountsFromIp: await accountsFromIp(manager, tenant.id, query.ip),
+      newNetwork: network !== null && !history.known_ips.some((ip) => networkOf(ip) === network),
+      recentFailures: Number(history.recent_failures),
+      accountsFromIp: Number(history.accounts_from_ip),
     };
     return scoreRisk(signals, settings.riskThreshold);
   }
-
-  private async isNewNetwork(
-    manager: EntityManager,
-    tenantId: string,
-    query: RiskQuery,
-    days: number,
-  ): Promise<boolean> {
-    const network = networkOf(query.ip);
-    if (network === null) return false;
-    const rows: { ip: string }[] = await manager.query(
-      `SELECT DISTINCT ip FROM login_attempts
-        WHERE tenant_id = $1 AND user_id = $2 AND succeeded AND ip IS NOT NULL
-          AND created_at > now() - make_interval(days => $3::int) AND created_at < $4
-        LIMIT ${MAX_KNOWN_ADDRESSES}`,
-      [tenantId, query.userId, days, query.loginStartedAt],
-    );
-    return !rows.some((row) => networkOf(row.ip) === network);
-  }
 }
 
-/** Failures on the account since its last success before this login, within the last day. */
-async function recentFailures(manager: EntityManager, tenantId: string, query: RiskQuery): Promise<number> {
-  const rows: { n: string }[] = await manager.query(
-    `SELECT count(*) AS n FROM login_attempts a
+interface AttemptHistory {
+  known_ips: string[];
+  recent_failures: string;
+  accounts_from_ip: string;
+}
+
+/** The `login_attempts` signals of a login, read in one statement (three subqueries). */
+async function attemptHistory(
+  manager: EntityManager,
+  tenantId: string,
+  query: RiskQuery,
+  networkDays: number,
+): Promise<AttemptHistory> {
+  const rows: AttemptHistory[] = await manager.query(ATTEMPT_HISTORY, [
+    tenantId,
+    query.userId,
+    networkDays,
+    query.loginStartedAt,
+    query.ip || null,
+  ]);
+  return rows[0] ?? { known_ips: [], recent_failures: '0', accounts_from_ip: '0' };
+}
+
+/**
+ * $1 tenant, $2 user, $3 riskNetworkDays, $4 when the login began, $5 its IP (or NULL).
+ * - known_ips: the addresses the user succeeded from in the last $3 days, before this login (the
+ *   networks are compared in networks.ts).
+ * - recent_failures: failures on the account since its last success before this login, within a day.
+ * - accounts_from_ip: distinct accounts (known users, or identifiers that matched none) that failed to
+ *   sign in from the IP in the last hour. Only failures: credential stuffing tries many accounts and
+ *   mostly fails, while many users succeeding behind one office NAT is no signal at all.
+ */
+const ATTEMPT_HISTORY = `
+  SELECT
+    ARRAY(SELECT DISTINCT ip FROM login_attempts
+           WHERE tenant_id = $1 AND user_id = $2 AND succeeded AND ip IS NOT NULL
+             AND created_at > now() - make_interval(days => $3::int) AND created_at < $4
+           LIMIT ${MAX_KNOWN_ADDRESSES}) AS known_ips,
+    (SELECT count(*) FROM login_attempts a
       WHERE a.tenant_id = $1 AND a.user_id = $2 AND NOT a.succeeded
         AND a.created_at > greatest(now() - interval '1 day', coalesce((
           SELECT max(s.created_at) FROM login_attempts s
-           WHERE s.tenant_id = $1 AND s.user_id = $2 AND s.succeeded AND s.created_at < $3), '-infinity'))`,
-    [tenantId, query.userId, query.loginStartedAt],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
-
-/** Distinct accounts (known users, or identifiers that matched none) tried from the IP in the last hour. */
-/**
- * Distinct accounts that failed to sign in from the IP in the last hour: credential stuffing tries many
- * accounts and mostly fails, while many users succeeding behind one office NAT is no signal at all.
- */
-async function accountsFromIp(manager: EntityManager, tenantId: string, ip: string | null | undefined) {
-  if (!ip) return 0;
-  const rows: { n: string }[] = await manager.query(
-    `SELECT count(DISTINCT coalesce(user_id::text, identifier)) AS n FROM login_attempts
-      WHERE tenant_id = $1 AND ip = $2 AND NOT succeeded AND created_at > now() - interval '1 hour'`,
-    [tenantId, ip],
-  );
-  return Number(rows[0]?.n ?? 0);
-}
+           WHERE s.tenant_id = $1 AND s.user_id = $2 AND s.succeeded AND s.created_at < $4), '-infinity'))
+    ) AS recent_failures,
+    (SELECT count(DISTINCT coalesce(user_id::text, identifier)) FROM login_attempts
+      WHERE tenant_id = $1 AND ip = $5 AND NOT succeeded AND created_at > now() - interval '1 hour'
+    ) AS accounts_from_ip`;

@@ -185,9 +185,18 @@ export function findUserByLoginIdentifier(
 ): Promise<User | null> {
   const trimmed = identifier.trim();
   if (trimmed === '') return Promise.resolve(null);
-  const column = trimmed.includes('@') ? 'u.email_normalized' : 'lower(u.username)';
+  // A plain statement: this runs on every login, where TypeORM's query builder and hydration cost more
+  // CPU than the query (docs/PERFORMANCE.md).
+  const statement = trimmed.includes('@') ? USER_BY_EMAIL : USER_BY_USERNAME;
   return manager
-    .createQueryBuilder(User, 'u')
-    .where(`u.tenant_id = :tenantId AND ${column} = lower(:identifier)`, { tenantId, identifier: trimmed })
-    .getOne();
+    .query(statement, [tenantId, trimmed])
+    .then((rows: User[]) => (rows[0] ? Object.assign(new User(), rows[0]) : null));
 }
+
+/** Every column of `users` under its User property name. */
+const USER_COLUMNS = `u.id, u.tenant_id AS "tenantId", u.email, u.email_normalized AS "emailNormalized",
+  u.email_verified AS "emailVerified", u.username, u.phone, u.phone_verified AS "phoneVerified", u.status,
+  u.profile, u.login_count AS "loginCount", u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt",
+  u.updated_at AS "updatedAt"`;
+const USER_BY_EMAIL = `SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email_normalized = lower($2)`;
+const USER_BY_USERNAME = `SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND lower(u.username) = lower($2)`;

@@ -157,6 +157,57 @@ describeOnBothDatabases('password login', (db) => {
     expect((await harness.login(otherTenant, 'grace@example.com', PASSWORD, attacker)).ok).to.equal(true);
   });
 
+  it('writes a success all at once: failures forgotten, login counted, password marked used, attempt recorded', async () => {
+    const tenant = await harness.createTenant();
+    const ivan = await harness.createUser(tenant, { email: 'ivan@example.com' });
+    await harness.login(tenant, 'ivan@example.com', WRONG_PASSWORD);
+    expect(await harness.lockout(ivan)).to.deep.include({ failures: 1 });
+
+    expect((await harness.login(tenant, 'ivan@example.com', PASSWORD)).ok).to.equal(true);
+
+    expect(await harness.lockout(ivan)).to.equal(undefined);
+    expect(await successBookkeeping(ivan.id)).to.deep.equal({ loginCount: 1, passwordUsed: true });
+    const attempts = await harness.attempts(tenant);
+    expect(attempts.map((a) => [a.succeeded, a.reason])).to.deep.equal([
+      [false, 'wrong_password'],
+      [true, null],
+    ]);
+  });
+
+  it('writes nothing of a success whose bookkeeping fails part-way, and the login fails', async () => {
+    const tenant = await harness.createTenant();
+    const judy = await harness.createUser(tenant, { email: 'judy@example.com' });
+    await harness.login(tenant, 'judy@example.com', WRONG_PASSWORD);
+    // The success's attempt row is its last write: refusing it must undo the others.
+    const trigger = `refuse_success_${tenant.id.replaceAll('-', '')}`;
+    await db.dataSource.query(
+      `CREATE FUNCTION ${trigger}() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF NEW.tenant_id = '${tenant.id}' AND NEW.succeeded THEN RAISE EXCEPTION 'refused by test'; END IF;
+         RETURN NEW;
+       END $$`,
+    );
+    await db.dataSource.query(
+      `CREATE TRIGGER ${trigger} BEFORE INSERT ON login_attempts FOR EACH ROW EXECUTE FUNCTION ${trigger}()`,
+    );
+    try {
+      const error = await harness.login(tenant, 'judy@example.com', PASSWORD).then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(String(error)).to.contain('refused by test');
+    } finally {
+      await db.dataSource.query(`DROP TRIGGER ${trigger} ON login_attempts`);
+      await db.dataSource.query(`DROP FUNCTION ${trigger}()`);
+    }
+
+    // Both attempts stay counted (each was reserved before its verification: SECURITY.md ★1).
+    expect(await harness.lockout(judy)).to.deep.include({ failures: 2 });
+    expect(await successBookkeeping(judy.id)).to.deep.equal({ loginCount: 0, passwordUsed: false });
+    expect((await harness.attempts(tenant)).map((a) => a.succeeded)).to.deep.equal([false]);
+    expect((await harness.login(tenant, 'judy@example.com', PASSWORD)).ok).to.equal(true);
+  });
+
   it('rehashes on login when the tenant switches to bcrypt, and the new hash still verifies', async () => {
     let tenant = await harness.createTenant();
     const heidi = await harness.createUser(tenant, { email: 'heidi@example.com' });
@@ -179,6 +230,15 @@ describeOnBothDatabases('password login', (db) => {
       'wrong_password',
     );
   });
+
+  async function successBookkeeping(userId: string) {
+    const [row] = await db.dataSource.query(
+      `SELECT u.login_count, c.last_used_at FROM users u
+         JOIN credentials c ON c.user_id = u.id AND c.type = 'password' WHERE u.id = $1`,
+      [userId],
+    );
+    return { loginCount: row.login_count, passwordUsed: row.last_used_at !== null };
+  }
 });
 
 function median(values: number[]): number {

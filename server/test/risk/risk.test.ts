@@ -113,6 +113,22 @@ describeOnBothDatabases('risk: signals', (db) => {
     expect(assessment.score).to.equal(25 + 30 + 40);
   });
 
+  it('a login without a known IP is neither from a new network nor counted against an address', async () => {
+    const user = await harness.createUser(tenant);
+    await attempt(user, '203.0.113.5', false, 20);
+    const assessment = await harness.risk.assess(harness.dataSource.manager, tenant, {
+      userId: user.id,
+      ip: null,
+      loginStartedAt: new Date(),
+    });
+    expect(assessment.signals).to.deep.equal({
+      newDevice: true,
+      newNetwork: false,
+      recentFailures: 1,
+      accountsFromIp: 0,
+    });
+  });
+
   it('many accounts signing in successfully from one IP (an office NAT) is not a signal', async () => {
     const user = await harness.createUser(tenant);
     for (let n = 0; n < 8; n += 1) await attempt(null, '192.0.2.77', true, 10, `colleague${n}@example.com`);
