@@ -87,15 +87,22 @@ export function interactionIdentifier(step: Step): string {
 /** Keeps a value on the interaction (server-side) for the next steps. */
 export async function remember(step: Step, values: Record<string, unknown>): Promise<void> {
   step.details.result = { ...step.details.result, ...values };
-  await step.details.save(Math.max(1, step.details.exp - Math.floor(Date.now() / 1000)));
+  await saveInteraction(step);
 }
 
-/** Hands the result back to oidc-provider, which continues the authorization (a 303 to /auth/:uid). */
+/** Saves the interaction for what is left of its lifetime. */
+const saveInteraction = (step: Step) =>
+  step.details.save(Math.max(1, step.details.exp - Math.floor(Date.now() / 1000)));
+
+/**
+ * Hands the result back to oidc-provider, which continues the authorization (a 303 to /auth/:uid). As
+ * oidc-provider's `interactionResult(…, { mergeWithLastSubmission: false })`, on the interaction this
+ * request already read (one statement fewer).
+ */
 export async function finish(step: Step, result: InteractionResults): Promise<void> {
-  const target = await step.entry.provider.interactionResult(step.req, step.res, result, {
-    mergeWithLastSubmission: false,
-  });
-  step.res.redirect(303, target);
+  step.details.result = result;
+  await saveInteraction(step);
+  step.res.redirect(303, step.details.returnTo);
 }
 
 type PageBody<T> = (context: T) => string;
