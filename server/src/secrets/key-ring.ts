@@ -35,6 +35,7 @@ interface SealedToken {
 export class KeyRing {
   readonly #keys: readonly RingKey[];
   readonly #primary: RingKey;
+  readonly #derived = new Map<string, Buffer>();
 
   private constructor(primary: RingKey, keys: readonly RingKey[]) {
     this.#primary = primary;
@@ -118,12 +119,26 @@ export class KeyRing {
 
   /** A key for `purpose` (e.g. cookie signing) derived with HKDF-SHA256 from the primary key. */
   deriveKey(purpose: string, length = KEY_BYTES): Buffer {
-    return deriveFrom(this.#primary, purpose, length);
+    return this.#derive(this.#primary, purpose, length);
   }
 
   /** One derived key per ring key, primary first, so verifiers accept material made before a rotation. */
   deriveKeys(purpose: string, length = KEY_BYTES): Buffer[] {
-    return this.#keys.map((key) => deriveFrom(key, purpose, length));
+    return this.#keys.map((key) => this.#derive(key, purpose, length));
+  }
+
+  /**
+   * Derivations are remembered (a handful of purposes per ring; some are asked for on every hosted page
+   * and login, docs/PERFORMANCE.md); each caller gets its own copy.
+   */
+  #derive(key: RingKey, purpose: string, length: number): Buffer {
+    const id = `${key.id}\0${purpose}\0${length}`;
+    let derived = this.#derived.get(id);
+    if (!derived) {
+      derived = deriveFrom(key, purpose, length);
+      this.#derived.set(id, derived);
+    }
+    return Buffer.from(derived);
   }
 
   #keyWithId(keyId: string): RingKey {

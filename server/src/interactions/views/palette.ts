@@ -38,6 +38,21 @@ export interface Palette {
 export function brandPalette(branding: PageBranding): Palette {
   const primary = validColor(branding.primaryColor, defaultBrandColors.primary);
   const background = validColor(branding.backgroundColor, defaultBrandColors.background);
+  // Every hosted page asks for its tenant's palette; the contrast arithmetic is done once per pair.
+  const key = `${primary}${background}`;
+  let palette = palettes.get(key);
+  if (!palette) {
+    if (palettes.size >= MAX_REMEMBERED_PALETTES) palettes.clear();
+    palette = paletteOf(primary, background);
+    palettes.set(key, palette);
+  }
+  return palette;
+}
+
+const palettes = new Map<string, Palette>();
+const MAX_REMEMBERED_PALETTES = 1_000;
+
+function paletteOf(primary: string, background: string): Palette {
   const link =
     contrastRatio(primary, fixedColors.surface) >= minimumTextContrast ? primary : fixedColors.text;
   return {
