@@ -1,5 +1,6 @@
 import type { Account, AccountClaims, FindAccount } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { type HotStatement, hotStatements } from '../db/hot-statements.js';
 import { profileClaims } from '../profiles/profile-fields.service.js';
 import { batched } from '../shared/batched.js';
 import type { User } from '../users/user.entity.js';
@@ -55,23 +56,30 @@ export const ACCOUNT_STATUS = 'active';
 // Plain statements, batched (shared/batched.ts): findAccount runs on every userinfo, refresh and code
 // grant (docs/PERFORMANCE.md), where TypeORM's query builder and entity hydration cost more CPU than the
 // query, and concurrent requests share one round trip.
-const FIND_ONE = `SELECT ${accountJson('u')} AS account FROM users u
-  WHERE u.id = $1 AND u.tenant_id = $2 AND u.status = '${ACCOUNT_STATUS}'`;
-const FIND_MANY = `SELECT k.i::int AS i, ${accountJson('u')} AS account
+const FIND_ONE: HotStatement = {
+  name: 'portico_oidc_account_one',
+  text: `SELECT ${accountJson('u')} AS account FROM users u
+  WHERE u.id = $1 AND u.tenant_id = $2 AND u.status = '${ACCOUNT_STATUS}'`,
+};
+const FIND_MANY: HotStatement = {
+  name: 'portico_oidc_account_many',
+  text: `SELECT k.i::int AS i, ${accountJson('u')} AS account
   FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, i)
-  JOIN users u ON u.id = k.id AND u.tenant_id = $2 AND u.status = '${ACCOUNT_STATUS}'`;
+  JOIN users u ON u.id = k.id AND u.tenant_id = $2 AND u.status = '${ACCOUNT_STATUS}'`,
+};
 
 /**
  * oidc-provider's `findAccount` for one tenant: only active users of that tenant are accounts. An account
  * read along with the request's token (oidc-prefetch.ts) is used instead of a statement.
  */
 export function accountFinder(dataSource: DataSource, tenantId: string): FindAccount {
+  const run = hotStatements(dataSource);
   const findUser = batched(async (ids: string[]): Promise<(AccountUser | undefined)[]> => {
     if (ids.length === 1) {
-      const rows: { account: AccountUser }[] = await dataSource.query(FIND_ONE, [ids[0], tenantId]);
+      const rows = await run<{ account: AccountUser }>(FIND_ONE, [ids[0], tenantId]);
       return [rows[0]?.account];
     }
-    const rows: { i: number; account: AccountUser }[] = await dataSource.query(FIND_MANY, [ids, tenantId]);
+    const rows = await run<{ i: number; account: AccountUser }>(FIND_MANY, [ids, tenantId]);
     const found: (AccountUser | undefined)[] = new Array(ids.length).fill(undefined);
     for (const { i, account } of rows) found[i - 1] = account;
     return found;

@@ -1,5 +1,6 @@
 import type { AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
+import { type HotStatement, hotStatements } from '../db/hot-statements.js';
 import { batched } from '../shared/batched.js';
 import { ACCOUNT_STATUS, type AccountUser, accountJson } from './oidc-accounts.js';
 import { GRANT_BEARING_MODELS } from './oidc-prefetch.js';
@@ -41,11 +42,17 @@ const ALONG = `LEFT JOIN oidc_models g ON ${TOKEN}
 const COLUMNS = `${PAYLOAD} AS payload, ${PAYLOAD.replaceAll('m.', 'g.')} AS grant,
   ${PAYLOAD.replaceAll('m.', 's.')} AS session,
   CASE WHEN u.id IS NULL THEN NULL ELSE ${accountJson('u')} END AS account`;
-const FIND_ONE = `SELECT ${COLUMNS} FROM oidc_models m ${ALONG}
-  WHERE m.tenant_id = $1 AND m.model = $2 AND m.id = $3 AND ${LIVE}`;
-const FIND_MANY = `SELECT k.i::int AS i, ${COLUMNS} FROM ${KEYS}
+const FIND_ONE: HotStatement = {
+  name: 'portico_oidc_find_one',
+  text: `SELECT ${COLUMNS} FROM oidc_models m ${ALONG}
+  WHERE m.tenant_id = $1 AND m.model = $2 AND m.id = $3 AND ${LIVE}`,
+};
+const FIND_MANY: HotStatement = {
+  name: 'portico_oidc_find_many',
+  text: `SELECT k.i::int AS i, ${COLUMNS} FROM ${KEYS}
   JOIN oidc_models m ON m.tenant_id = k.tenant_id AND m.model = k.model AND m.id = k.id ${ALONG}
-  WHERE ${LIVE}`;
+  WHERE ${LIVE}`,
+};
 
 /** Keys as the three parallel arrays that `unnest($1::uuid[], $2::text[], $3::text[])` reads. */
 export const keyColumns = (keys: ModelKey[]) => [
@@ -64,13 +71,14 @@ export class OidcKeyBatches {
   readonly find: (key: ModelKey) => Promise<FoundModel | undefined>;
 
   constructor(dataSource: DataSource) {
+    const run = hotStatements(dataSource);
     this.find = batched(async (keys: ModelKey[]) => {
       if (keys.length === 1) {
         const [{ tenantId, model, id }] = keys as [ModelKey];
-        const rows: FoundModel[] = await dataSource.query(FIND_ONE, [tenantId, model, id]);
+        const rows = await run<FoundModel>(FIND_ONE, [tenantId, model, id]);
         return [rows[0]];
       }
-      const rows: (FoundModel & { i: number })[] = await dataSource.query(FIND_MANY, keyColumns(keys));
+      const rows = await run<FoundModel & { i: number }>(FIND_MANY, keyColumns(keys));
       const found: (FoundModel | undefined)[] = new Array(keys.length).fill(undefined);
       for (const { i, ...row } of rows) found[i - 1] = row;
       return found;

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { type HotStatement, hotStatements, type RunHotStatement } from '../db/hot-statements.js';
 import { keyColumns, type ModelKey } from './oidc-key-batches.js';
 
 /** One row of oidc_models as an upsert writes it (the payload already serialized). */
@@ -26,10 +27,10 @@ const ON_CONFLICT = `ON CONFLICT (tenant_id, model, id) DO UPDATE SET payload = 
   END, grant_id = EXCLUDED.grant_id, user_code = EXCLUDED.user_code, uid = EXCLUDED.uid,
   account_id = EXCLUDED.account_id, expires_at = EXCLUDED.expires_at`;
 const COLUMNS = '(tenant_id, model, id, payload, grant_id, user_code, uid, account_id, expires_at)';
-const UPSERT_ONE = `INSERT INTO oidc_models ${COLUMNS}
+const UPSERT_ONE_TEXT = `INSERT INTO oidc_models ${COLUMNS}
   VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8::uuid, now() + $9::double precision * interval '1 second')
   ${ON_CONFLICT}`;
-const UPSERT_MANY = `INSERT INTO oidc_models ${COLUMNS}
+const UPSERT_MANY_TEXT = `INSERT INTO oidc_models ${COLUMNS}
   SELECT t, m, i, p::jsonb, g, u, d, a::uuid, now() + e * interval '1 second'
   FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
     $9::double precision[]) AS k(t, m, i, p, g, u, d, a, e)
@@ -38,10 +39,16 @@ const UPSERT_MANY = `INSERT INTO oidc_models ${COLUMNS}
 const CONSUME_FROM = (at: number) => `UPDATE oidc_models m SET consumed_at = coalesce(m.consumed_at, now())
   FROM unnest($${at}::uuid[], $${at + 1}::text[], $${at + 2}::text[]) AS c(tenant_id, model, id)
   WHERE m.tenant_id = c.tenant_id AND m.model = c.model AND m.id = c.id`;
-const CONSUME = CONSUME_FROM(1);
+const hot = (name: string, text: string): HotStatement => ({ name: `portico_oidc_${name}`, text });
+const UPSERT_ONE = hot('upsert_one', UPSERT_ONE_TEXT);
+const UPSERT_MANY = hot('upsert_many', UPSERT_MANY_TEXT);
+const CONSUME = hot('consume', CONSUME_FROM(1));
 // Consumptions and saves in one statement: PostgreSQL applies both or neither. A batch never consumes
 // and saves the same row (keys are unique within a batch), which one statement could not do reliably.
-const CONSUME_AND_UPSERT = `WITH consumed AS (${CONSUME_FROM(10)} RETURNING 1) ${UPSERT_MANY}`;
+const CONSUME_AND_UPSERT = hot(
+  'consume_and_upsert',
+  `WITH consumed AS (${CONSUME_FROM(10)} RETURNING 1) ${UPSERT_MANY_TEXT}`,
+);
 
 /** A save or a consumption, as the batch writes it. */
 export type ModelWrite = { kind: 'upsert'; row: ModelRow } | { kind: 'consume'; key: ModelKey };
@@ -108,8 +115,11 @@ class Batch {
  */
 export class OidcWriteBatch {
   private pending: Batch | undefined;
+  private readonly run: RunHotStatement;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(dataSource: DataSource) {
+    this.run = hotStatements(dataSource);
+  }
 
   upsert(row: ModelRow): Promise<void> {
     return this.write([{ kind: 'upsert', row }]);
@@ -159,13 +169,13 @@ export class OidcWriteBatch {
     const rows = writes.flatMap((w) => (w.kind === 'upsert' ? [w.row] : []));
     const keys = writes.flatMap((w) => (w.kind === 'consume' ? [w.key] : []));
     if (keys.length === 0 && rows.length === 1) {
-      await this.dataSource.query(UPSERT_ONE, valuesOf(rows[0] as ModelRow));
+      await this.run(UPSERT_ONE, valuesOf(rows[0] as ModelRow));
     } else if (keys.length === 0) {
-      await this.dataSource.query(UPSERT_MANY, rowColumns(rows));
+      await this.run(UPSERT_MANY, rowColumns(rows));
     } else if (rows.length === 0) {
-      await this.dataSource.query(CONSUME, keyColumns(keys));
+      await this.run(CONSUME, keyColumns(keys));
     } else {
-      await this.dataSource.query(CONSUME_AND_UPSERT, [...rowColumns(rows), ...keyColumns(keys)]);
+      await this.run(CONSUME_AND_UPSERT, [...rowColumns(rows), ...keyColumns(keys)]);
     }
   }
 }

@@ -47,11 +47,22 @@ describeOnBothDatabases('oidc adapter', (db) => {
     const adapter = new DatabaseOidcModelStore(db.dataSource).adapterFactory(tenantId);
     await adapter('AccessToken').upsert('t-1', { jti: 't-1' }, 600);
     const statements: string[] = [];
+    // Hot statements go straight to node-postgres's pool on PostgreSQL (db/hot-statements.ts), through
+    // TypeORM on PGlite: count both.
     const query = db.dataSource.query.bind(db.dataSource);
     db.dataSource.query = ((sql: string, parameters?: unknown[]) => {
       statements.push(sql);
       return query(sql, parameters);
     }) as typeof db.dataSource.query;
+    const pool = (db.dataSource.driver as unknown as { master?: { query: (...args: unknown[]) => unknown } })
+      .master;
+    const poolQuery = pool?.query;
+    if (pool && poolQuery && db.kind === 'postgres') {
+      pool.query = (...args: unknown[]) => {
+        statements.push(String((args[0] as { text?: string }).text ?? args[0]));
+        return poolQuery.apply(pool, args);
+      };
+    }
     try {
       const found = await Promise.all(
         ['AccessToken', 'ClientCredentials', 'RefreshToken'].map((model) => adapter(model).find('t-1')),
@@ -60,6 +71,7 @@ describeOnBothDatabases('oidc adapter', (db) => {
       expect(statements).to.have.length(1);
     } finally {
       db.dataSource.query = query;
+      if (pool && poolQuery) pool.query = poolQuery;
     }
   });
 
