@@ -30,6 +30,9 @@ export function createPublicApp(deps: PublicAppDeps): RequestListener {
 function createPublicExpressApp(deps: PublicAppDeps, headers: SecurityHeaders): Express {
   const app = express();
   app.disable('x-powered-by');
+  // Pages carry a fresh CSP nonce and CSRF token and API answers are per request, so an ETag never
+  // matches; Express would hash every body for it (docs/PERFORMANCE.md). Static assets set their own.
+  app.set('etag', false);
   if (deps.config.trustProxy !== undefined) app.set('trust proxy', deps.config.trustProxy);
   app.use(requestContext(deps.logger));
   app.use(deps.metrics.httpMiddleware());
