@@ -51,12 +51,13 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
 }
 
 /**
- * Loads what the first OIDC and GraphQL requests need (oidc-provider, Apollo, type-graphql) once the
- * server listens, so start-up does not wait for it and those requests rarely do.
+ * Loads what the first OIDC request needs (oidc-provider) once the server listens, so start-up does not
+ * wait for it and that request rarely does. GraphQL (Apollo, type-graphql) is left to its first request:
+ * warming it too would hold ~10 MiB more in every idle process (docs/PERFORMANCE.md "Start-up").
  */
 function warmUp(logger: Logger): void {
   const started = performance.now();
-  Promise.all([loadOidcProvider(), import('../graphql/graphql-server.js')]).then(
+  loadOidcProvider().then(
     () => logger.debug({ ms: Math.round(performance.now() - started) }, 'modules warmed up'),
     (error: unknown) => logger.error({ err: error }, 'warm-up failed'),
   );

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { PGlite, types } from '@electric-sql/pglite';
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import type { PGlite } from '@electric-sql/pglite';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities.js';
 import { MIGRATIONS } from './migrations/index.js';
@@ -44,7 +43,12 @@ export function createDataSource(options: DatabaseOptions): DataSource {
 /** Built by scripts/build-pglite-template.mjs: an initialized empty cluster, so a new one skips initdb. */
 const PGLITE_TEMPLATE = path.resolve(import.meta.dirname, '../../../pglite-template.tar.gz');
 
-function openPglite(dataDir: string): PGlite {
+/** PGlite (a WebAssembly PostgreSQL) is imported only in embedded mode, when the data source opens. */
+async function openPglite(dataDir: string): Promise<PGlite> {
+  const [{ PGlite, types }, { pg_trgm }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+  ]);
   const inMemory = dataDir.startsWith('memory://');
   const dir = inMemory ? dataDir : path.resolve(dataDir, 'pgdata');
   const isNew = inMemory || !existsSync(path.join(dir, 'PG_VERSION'));

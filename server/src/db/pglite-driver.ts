@@ -9,8 +9,10 @@ import type { PGlite } from '@electric-sql/pglite';
  * connection to one client at a time, like a pg pool of size one. Code in a transaction must therefore
  * use the transaction's manager for every query, which is right on PostgreSQL too.
  */
-export function createPgliteDriver(db: PGlite): { Pool: new () => unknown } {
+export function createPgliteDriver(opening: Promise<PGlite>): { Pool: new () => unknown } {
   const lock = new ConnectionLock();
+  // A failure to open is reported by the first query (the data source's connect); not unhandled before.
+  void opening.catch(() => undefined);
 
   class PgliteClient extends EventEmitter {
     query(sql: string, params?: unknown, callback?: (err: unknown, result?: unknown) => void) {
@@ -18,9 +20,11 @@ export function createPgliteDriver(db: PGlite): { Pool: new () => unknown } {
       const values = Array.isArray(params) && params.length > 0 ? params : undefined;
       // Without parameters a statement string may hold several statements (migrations): exec runs them
       // all and TypeORM expects the last result.
-      const run = values
-        ? db.query(sql, values)
-        : db.exec(sql).then((results) => results[results.length - 1] ?? { rows: [], fields: [] });
+      const run = opening.then((db) =>
+        values
+          ? db.query(sql, values)
+          : db.exec(sql).then((results) => results[results.length - 1] ?? { rows: [], fields: [] }),
+      );
       // TypeORM reads `command` and `rowCount` as node-postgres reports them; PGlite reports both.
       const result = run.then((r) => ({ ...r, rowCount: r.rowCount ?? r.affectedRows ?? r.rows.length }));
       if (cb) result.then((r) => cb(null, r), cb);
@@ -39,7 +43,7 @@ export function createPgliteDriver(db: PGlite): { Pool: new () => unknown } {
       return new PgliteClient().query(sql, params, callback);
     }
     end(callback?: (err?: unknown) => void): void {
-      db.close().then(() => callback?.(), callback);
+      opening.then((db) => db.close()).then(() => callback?.(), callback);
     }
   }
   return { Pool: PglitePool };

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import type { DataSource, EntityManager } from 'typeorm';
-import YAML from 'yaml';
 import type { ZodError } from 'zod';
 import { type AuditLog, SYSTEM_ACTOR } from '../audit/audit.service.js';
 import type { Logger } from '../shared/logger.js';
@@ -25,6 +24,8 @@ export class KickstartService {
   constructor(private readonly deps: KickstartDeps) {}
 
   async load(file: string): Promise<KickstartFile> {
+    // Imported here: most processes start without a kickstart file and never parse YAML.
+    const { default: YAML } = await import('yaml');
     let raw: unknown;
     try {
       raw = YAML.parse(await readFile(file, 'utf8'), { uniqueKeys: true });

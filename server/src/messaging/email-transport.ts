@@ -1,5 +1,9 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { lazyModule } from '../shared/lazy-module.js';
 import type { Logger } from '../shared/logger.js';
+
+/** nodemailer loads with the first mail, not at start-up. */
+const nodemailer = lazyModule(() => import('nodemailer'));
 
 export interface EmailToSend {
   from: string;
@@ -22,23 +26,13 @@ export interface EmailTransport {
 /** nodemailer over SMTP_URL; bounded timeouts, so an SMTP outage fails the attempt (and it retries). */
 export class SmtpEmailTransport implements EmailTransport {
   readonly name = 'smtp';
-  private readonly transporter: Transporter;
+  private transporter: Transporter | undefined;
 
-  constructor(smtpUrl: string) {
-    // The URL's query may set other options; these bound every attempt.
-    const options = {
-      url: smtpUrl,
-      connectionTimeout: 10_000,
-      greetingTimeout: 10_000,
-      socketTimeout: 30_000,
-    };
-    this.transporter = nodemailer.createTransport(
-      options as Parameters<typeof nodemailer.createTransport>[0],
-    );
-  }
+  constructor(private readonly smtpUrl: string) {}
 
   async send(mail: EmailToSend): Promise<{ providerMessageId: string }> {
-    const info = await this.transporter.sendMail({
+    const transporter = await this.transporterOnce();
+    const info = await transporter.sendMail({
       from: mail.from,
       to: mail.to,
       subject: mail.subject,
@@ -51,7 +45,20 @@ export class SmtpEmailTransport implements EmailTransport {
   }
 
   close(): void {
-    this.transporter.close();
+    this.transporter?.close();
+  }
+
+  private async transporterOnce(): Promise<Transporter> {
+    const { default: mailer } = await nodemailer();
+    // The URL's query may set other options; these bound every attempt.
+    const options = {
+      url: this.smtpUrl,
+      connectionTimeout: 10_000,
+      greetingTimeout: 10_000,
+      socketTimeout: 30_000,
+    };
+    this.transporter ??= mailer.createTransport(options as Parameters<typeof mailer.createTransport>[0]);
+    return this.transporter;
   }
 }
 

@@ -1,10 +1,9 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import { generateSecret, generateSync, generateURI } from 'otplib';
-import QRCode from 'qrcode';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Actor, AuditLog } from '../audit/audit.service.js';
 import { Credential } from '../credentials/credential.entity.js';
 import type { KeyRing } from '../secrets/key-ring.js';
+import { lazyModule } from '../shared/lazy-module.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
 import type { User } from '../users/user.entity.js';
@@ -16,6 +15,9 @@ import { MfaErrors } from './mfa.errors.js';
 const PERIOD_SECONDS = 30;
 const DIGITS = 6;
 const CODE_PATTERN = /^[0-9]{6}$/;
+// Loaded with the first enrolment or code check, not at start-up (most processes rarely see either).
+const otplib = lazyModule(() => import('otplib'));
+const qrcode = lazyModule(() => import('qrcode'));
 
 export interface TotpEnrollment {
   credentialId: string;
@@ -59,6 +61,7 @@ export class TotpService {
     if (!resolveTenantSettings(tenant.settings).mfa.allowedFactors.includes('totp')) {
       throw MfaErrors.factorNotAllowed('totp');
     }
+    const { generateSecret, generateURI } = await otplib();
     const secret = generateSecret({ length: 20 });
     const credentialId = randomUUID();
     await this.deps.dataSource.transaction(async (manager) => {
@@ -78,6 +81,7 @@ export class TotpService {
     const issuer = resolveTenantSettings(tenant.settings).branding.displayName ?? tenant.name;
     const label = user.email ?? user.username ?? user.id;
     const otpauthUri = generateURI({ issuer, label, secret, period: PERIOD_SECONDS, digits: DIGITS });
+    const { default: QRCode } = await qrcode();
     const qrDataUrl = await QRCode.toDataURL(otpauthUri, { errorCorrectionLevel: 'M', margin: 2 });
     return { credentialId, secret, otpauthUri, qrDataUrl };
   }
@@ -136,7 +140,7 @@ export class TotpService {
       'totp',
       origin,
       async () => {
-        matchedStep = this.matchingStep(credential, code, window);
+        matchedStep = await this.matchingStep(credential, code, window);
         return matchedStep !== null && (await this.claimStep(credential.id, matchedStep));
       },
       async (manager) => {
@@ -150,9 +154,10 @@ export class TotpService {
    * The time step whose code equals `code`, within ±window of now. Every candidate is computed and
    * compared in constant time, so the answer takes as long whichever step (if any) matched.
    */
-  private matchingStep(credential: Credential, code: string, window: number): number | null {
+  private async matchingStep(credential: Credential, code: string, window: number): Promise<number | null> {
     const input = typeof code === 'string' ? code.replace(/\s/g, '') : '';
     if (!CODE_PATTERN.test(input) || !credential.secret) return null;
+    const { generateSync } = await otplib();
     const secret = this.deps.keyRing.decryptString(credential.secret, totpSecretContext(credential.id));
     const current = Math.floor(this.now() / 1000 / PERIOD_SECONDS);
     let matched: number | null = null;

@@ -1,12 +1,8 @@
-import {
-  type AuthenticationResponseJSON,
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
+import type {
+  AuthenticationResponseJSON,
+  PublicKeyCredentialCreationOptionsJSON,
+  PublicKeyCredentialRequestOptionsJSON,
+  RegistrationResponseJSON,
 } from '@simplewebauthn/server';
 import type { DataSource } from 'typeorm';
 import type { Actor, AuditLog } from '../audit/audit.service.js';
@@ -15,6 +11,7 @@ import { Credential } from '../credentials/credential.entity.js';
 import type { AttemptOrigin, FactorAttempts } from '../mfa/factor-attempts.js';
 import type { FactorAddedNotifier } from '../mfa/factors.js';
 import { MfaErrors } from '../mfa/mfa.errors.js';
+import { lazyModule } from '../shared/lazy-module.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
@@ -28,6 +25,9 @@ import {
 } from './passkey-credentials.js';
 import { PasskeysErrors } from './passkeys.errors.js';
 import { CHALLENGE_TTL_SECONDS, WebauthnChallenges } from './webauthn-challenges.js';
+
+/** @simplewebauthn/server and its ASN.1/COSE stack load with the first ceremony, not at start-up. */
+const webauthn = lazyModule(() => import('@simplewebauthn/server'));
 
 export interface PasskeysDeps {
   dataSource: DataSource;
@@ -92,6 +92,7 @@ export class PasskeysService {
       userVerification: 'preferred',
     });
     const name = user.email ?? user.username ?? user.id;
+    const { generateRegistrationOptions } = await webauthn();
     return generateRegistrationOptions({
       rpName: settings.branding.displayName ?? tenant.name,
       rpID: this.rpId,
@@ -117,6 +118,7 @@ export class PasskeysService {
     const challenge = challengeOf(response);
     const taken = await this.challenges.consume(manager, tenant.id, 'registration', challenge, user.id);
     if (taken === null) throw PasskeysErrors.registrationFailed();
+    const { verifyRegistrationResponse } = await webauthn();
     const verification = await verifyRegistrationResponse({
       response,
       expectedChallenge: challenge,
@@ -186,6 +188,7 @@ export class PasskeysService {
       userVerification,
     });
     const allowCredentials = forUser ? (await passkeysOf(manager, tenant.id, userId)).map(descriptorOf) : [];
+    const { generateAuthenticationOptions } = await webauthn();
     return generateAuthenticationOptions({
       rpID: this.rpId,
       challenge: challengeBytes(challenge),
@@ -252,6 +255,7 @@ export class PasskeysService {
       return refused('verification_failed');
     }
     const data = credential.data as unknown as PasskeyData;
+    const { verifyAuthenticationResponse } = await webauthn();
     const verification = await verifyAuthenticationResponse({
       response,
       expectedChallenge: challenge,
