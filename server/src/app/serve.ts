@@ -21,8 +21,6 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
   const preparedByPrimary = cluster.isWorker;
   const credentials = preparedByPrimary ? {} : await portico.prepare();
   const jobs = portico.createJobsRuntime();
-  if (config.workers === 'inline') await jobs.startWorkers(portico.jobQueues());
-  jobs.startRelay();
   const readiness = new Readiness(portico.dataSource, config.kickstartFile !== undefined, jobs.redisProbe);
   if (config.kickstartFile) readiness.markKickstartApplied();
 
@@ -39,6 +37,10 @@ export async function runServe(config: Config, logger: Logger): Promise<number> 
     'portico is serving',
   );
   if (!preparedByPrimary) printStartBanner(config, credentials, address.port);
+  // Jobs start once the server listens (BullMQ loads then: docs/PERFORMANCE.md "Start-up"); what requests
+  // write meanwhile waits in the outbox, which the relay reads when it starts.
+  if (config.workers === 'inline') await jobs.startWorkers(portico.jobQueues());
+  jobs.startRelay();
   warmUp(logger);
 
   await onShutdownSignal(logger);

@@ -1,5 +1,6 @@
 import { once } from 'node:events';
-import { type Job, type KeepJobs, Queue, UnrecoverableError, Worker } from 'bullmq';
+import type { Job, KeepJobs, Queue, Worker } from 'bullmq';
+import { lazyModule } from '../shared/lazy-module.js';
 import type { Logger } from '../shared/logger.js';
 import { closeRedis, createRequestPathRedis, createWorkerRedis, type PorticoRedis } from '../shared/redis.js';
 import { isPermanentJobFailure, JobsErrors } from './jobs.errors.js';
@@ -35,6 +36,12 @@ interface Processor {
   concurrency: number;
 }
 
+/**
+ * BullMQ (~0.2 s of module loading on a small VM) loads with the first queue or worker, which `serve`
+ * starts once it listens (docs/PERFORMANCE.md "Start-up").
+ */
+const loadBullmq = lazyModule(() => import('bullmq'));
+
 /** Once handlers are done, how long BullMQ gets to report to Redis before its connections are dropped. */
 const WORKER_CLOSE_GRACE_MS = 2_000;
 
@@ -58,7 +65,7 @@ export class BullmqJobQueue implements JobQueue {
   private readonly options: BullmqQueueOptions & typeof DEFAULTS;
   private readonly producer: PorticoRedis;
   private workerConnection: PorticoRedis | undefined;
-  private readonly queues = new Map<string, Queue>();
+  private readonly queues = new Map<string, Promise<Queue>>();
   private readonly processors = new Map<string, Processor>();
   private readonly workers: Worker[] = [];
   private readonly inFlight = new Set<Promise<void>>();
@@ -76,8 +83,8 @@ export class BullmqJobQueue implements JobQueue {
   async enqueue(job: JobToEnqueue): Promise<void> {
     if (this.closing) throw JobsErrors.queueClosed();
     assertValidJob(job);
-    const queue = this.queueNamed(job.queue);
     try {
+      const queue = await this.queueNamed(job.queue);
       await this.producerReady();
       const adding = queue.add(job.name, job.payload, {
         jobId: job.id, // an existing id makes `add` a no-op: enqueue is idempotent
@@ -96,22 +103,26 @@ export class BullmqJobQueue implements JobQueue {
     assertValidConcurrency(options.concurrency);
     if (this.processors.has(queue)) throw JobsErrors.processorAlreadyRegistered(queue);
     this.processors.set(queue, { handler, concurrency: options.concurrency });
-    if (this.workerConnection) this.startWorker(queue, { handler, concurrency: options.concurrency });
+    if (this.workerConnection) {
+      this.startWorker(queue, { handler, concurrency: options.concurrency }).catch((error: unknown) =>
+        this.logger.error({ err: error, queue }, 'job worker did not start'),
+      );
+    }
   }
 
   async start(): Promise<void> {
     if (this.closing) throw JobsErrors.queueClosed();
     if (this.workerConnection) return;
     this.workerConnection = createWorkerRedis(this.options.redisUrl, this.logger, 'queue-worker');
-    for (const [queue, processor] of this.processors) this.startWorker(queue, processor);
+    await Promise.all([...this.processors].map(([queue, processor]) => this.startWorker(queue, processor)));
   }
 
   async depth(queueNames?: readonly string[]): Promise<Record<string, QueueDepth>> {
     const names = queueNames ?? [...new Set([...this.queues.keys(), ...this.processors.keys()])];
     const entries = await Promise.all(
       names.map(async (name) => {
-        const queue = this.queueNamed(name);
         try {
+          const queue = await this.queueNamed(name);
           await this.producerReady();
           const counting = queue.getJobCounts('waiting', 'active', 'delayed', 'failed');
           return [name, toDepth(await withTimeout(counting, this.options.commandTimeoutMs))] as const;
@@ -127,7 +138,7 @@ export class BullmqJobQueue implements JobQueue {
     if (this.closing) return;
     this.closing = true;
     await this.closeWorkers();
-    await Promise.allSettled([...this.queues.values()].map((queue) => queue.close()));
+    await Promise.allSettled([...this.queues.values()].map(async (queue) => (await queue).close()));
     if (this.workerConnection) await closeRedis(this.workerConnection);
     await closeRedis(this.producer);
   }
@@ -174,20 +185,25 @@ export class BullmqJobQueue implements JobQueue {
     return running;
   }
 
-  private queueNamed(name: string): Queue {
+  private queueNamed(name: string): Promise<Queue> {
     let queue = this.queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection: this.producer, prefix: this.options.prefix });
-      queue.on('error', rateLimited(this.logger, `job queue ${name} error`));
+      queue = loadBullmq().then(({ Queue }) => {
+        const created = new Queue(name, { connection: this.producer, prefix: this.options.prefix });
+        created.on('error', rateLimited(this.logger, `job queue ${name} error`));
+        return created;
+      });
       this.queues.set(name, queue);
     }
     return queue;
   }
 
-  private startWorker(queue: string, { handler, concurrency }: Processor): void {
+  private async startWorker(queue: string, { handler, concurrency }: Processor): Promise<void> {
+    const { Worker, UnrecoverableError } = await loadBullmq();
     const connection = this.workerConnection;
-    if (!connection) return;
-    const worker = new Worker(queue, (job: Job) => this.track(runHandler(handler, queue, job)), {
+    if (!connection || this.closing) return;
+    const run = (job: Job) => this.track(runHandler(handler, queue, job, UnrecoverableError));
+    const worker = new Worker(queue, run, {
       connection,
       prefix: this.options.prefix,
       concurrency,
@@ -201,7 +217,12 @@ export class BullmqJobQueue implements JobQueue {
   }
 }
 
-async function runHandler(handler: JobHandler, queue: string, job: Job): Promise<void> {
+async function runHandler(
+  handler: JobHandler,
+  queue: string,
+  job: Job,
+  UnrecoverableError: typeof import('bullmq').UnrecoverableError,
+): Promise<void> {
   try {
     await handler({
       id: String(job.id),
