@@ -17,6 +17,7 @@ import {
   render,
   requestMeta,
   type Step,
+  stage,
 } from './interaction-step.js';
 import { showPrompt } from './login.steps.js';
 import {
@@ -71,7 +72,7 @@ export async function completeAuthentication(
     previous && previous.accountId === accountId
       ? { ...previous, completed: [...previous.completed, factor] }
       : { accountId, completed: [factor], startedAt: provedAt };
-  await remember(step, { pendingLogin: pending });
+  stage(step, { pendingLogin: pending });
   return continueLogin(step, deps, pending, typeof account === 'string' ? undefined : account);
 }
 
@@ -119,7 +120,7 @@ export async function continueLogin(
       ip: requestMeta(step).ip,
       loginStartedAt: new Date(pending.startedAt),
     });
-    await remember(step, { pendingLogin: pending });
+    stage(step, { pendingLogin: pending });
   }
   const decision = await deps.mfa.policy.decide({
     tenant,

@@ -47,6 +47,8 @@ export interface Step {
   locale: string;
   /** When this request began (epoch milliseconds), before any of its work was recorded. */
   startedAt: number;
+  /** Values `stage`d on the interaction that are not saved yet (saved before the answer leaves). */
+  unsaved?: boolean;
 }
 
 export type StepHandler = (step: Step, deps: InteractionDeps) => Promise<void>;
@@ -71,11 +73,14 @@ export function withStep(deps: InteractionDeps, handler: StepHandler, isPost = f
       uiLocales: stringParam(details.params.ui_locales),
       acceptLanguage: req.get('accept-language'),
     }).context.locale;
-    const step = { entry, details, req, res, base, locale, startedAt };
+    const step: Step = { entry, details, req, res, base, locale, startedAt };
     if (isPost && !deps.csrf.verify(entry.tenant.id, details.uid, req.body?._csrf)) {
       return renderError(entry, req, res, 'error.formExpired', 403);
     }
     await handler(step, deps);
+    // Every answer of a step saves what was staged first (render, finish); this only catches an exit
+    // that forgot to, so that the next request still finds it.
+    if (step.unsaved) await saveInteraction(step);
   };
 }
 
@@ -84,15 +89,27 @@ export function interactionIdentifier(step: Step): string {
   return typeof step.details.result?.identifier === 'string' ? step.details.result.identifier : '';
 }
 
-/** Keeps a value on the interaction (server-side) for the next steps. */
+/** Keeps a value on the interaction (server-side) for the next steps, saved now. */
 export async function remember(step: Step, values: Record<string, unknown>): Promise<void> {
-  step.details.result = { ...step.details.result, ...values };
+  stage(step, values);
   await saveInteraction(step);
 }
 
+/**
+ * Keeps a value on the interaction for the next steps, saved with the step's answer (the page it
+ * renders, or its finish): a login that proves a factor and assesses its risk in one request saves the
+ * interaction once instead of three times (docs/PERFORMANCE.md). Lost if the request fails first.
+ */
+export function stage(step: Step, values: Record<string, unknown>): void {
+  step.details.result = { ...step.details.result, ...values };
+  step.unsaved = true;
+}
+
 /** Saves the interaction for what is left of its lifetime. */
-const saveInteraction = (step: Step) =>
-  step.details.save(Math.max(1, step.details.exp - Math.floor(Date.now() / 1000)));
+async function saveInteraction(step: Step): Promise<void> {
+  step.unsaved = false;
+  await step.details.save(Math.max(1, step.details.exp - Math.floor(Date.now() / 1000)));
+}
 
 /**
  * Hands the result back to oidc-provider, which continues the authorization (a 303 to /auth/:uid). As
@@ -108,7 +125,14 @@ export async function finish(step: Step, result: InteractionResults): Promise<vo
 type PageBody<T> = (context: T) => string;
 export type StepPageContext = ReturnType<typeof pageContext>['context'] & { csrfToken: string };
 
-export function render(step: Step, deps: InteractionDeps, body: PageBody<StepPageContext>, status = 200) {
+/** Renders the step's page, once what it staged on the interaction is saved. */
+export async function render(
+  step: Step,
+  deps: InteractionDeps,
+  body: PageBody<StepPageContext>,
+  status = 200,
+): Promise<void> {
+  if (step.unsaved) await saveInteraction(step);
   const redirectUri = stringParam(step.details.params.redirect_uri);
   const origins = redirectUri && URL.canParse(redirectUri) ? [new URL(redirectUri).origin] : [];
   const page = pageContext(
