@@ -103,8 +103,9 @@ const SQL = {
 };
 
 /**
- * One model of one tenant, on PostgreSQL or PGlite. Every query goes through `dataSource.query`, which
- * borrows a connection for that statement only, so it never holds PGlite's single connection.
+ * One model of one tenant, on PostgreSQL or PGlite. Every statement borrows a connection for itself only
+ * (`dataSource.query`, or the pool directly for the hot ones: db/hot-statements.ts), so it never holds
+ * PGlite's single connection; lookups and writes are batched (oidc-key-batches.ts, oidc-write-batch.ts).
  */
 class DatabaseOidcAdapter implements Adapter {
   constructor(
