@@ -1,6 +1,6 @@
 import type { KoaContextWithOIDC } from 'oidc-provider';
 import type { Logger } from '../shared/logger.js';
-import type { ModelWrite, OidcWriteBatch } from './oidc-write-batch.js';
+import { type ModelWrite, type OidcWriteBatch, rowKey, writeKey } from './oidc-write-batch.js';
 
 /** What one request has saved and consumed so far, written when its answer is ready. */
 class DeferredWrites {
@@ -12,7 +12,7 @@ class DeferredWrites {
       group = new Map();
       this.groups.set(writer, group);
     }
-    const key = keyOf(write);
+    const key = writeKey(write);
     const earlier = group.get(key);
     // A later save of a row replaces the earlier one (the later payload wins, as when written at once).
     // Any other second write of one row would have to be ordered; DEFERRING_ROUTES never make one.
@@ -40,10 +40,6 @@ class DeferredWrites {
 }
 
 const deferred = new WeakMap<object, DeferredWrites>();
-const keyOf = (write: ModelWrite) => {
-  const { tenantId, model, id } = write.kind === 'upsert' ? write.row : write.key;
-  return `${tenantId} ${model} ${id}`;
-};
 
 /**
  * The oidc-provider routes whose writes wait for the answer: the token endpoint (a consumed code or
@@ -115,6 +111,6 @@ export function savedIn(
   model: string,
   id: string,
 ): string | undefined {
-  const write = deferredFor(request)?.saved(`${tenantId} ${model} ${id}`);
+  const write = deferredFor(request)?.saved(rowKey({ tenantId, model, id }));
   return write?.kind === 'upsert' ? write.row.payload : undefined;
 }

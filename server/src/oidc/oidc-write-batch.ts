@@ -53,8 +53,10 @@ const CONSUME_AND_UPSERT = hot(
 /** A save or a consumption, as the batch writes it. */
 export type ModelWrite = { kind: 'upsert'; row: ModelRow } | { kind: 'consume'; key: ModelKey };
 
-const keyOf = ({ tenantId, model, id }: ModelKey) => `${tenantId} ${model} ${id}`;
-const writeKey = (write: ModelWrite) => keyOf(write.kind === 'upsert' ? write.row : write.key);
+/** One row's identity as a string: two writes with the same key write the same row. */
+export const rowKey = ({ tenantId, model, id }: ModelKey): string => `${tenantId} ${model} ${id}`;
+export const writeKey = (write: ModelWrite): string =>
+  rowKey(write.kind === 'upsert' ? write.row : write.key);
 const valuesOf = (r: ModelRow) => [
   r.tenantId,
   r.model,
