@@ -94,6 +94,7 @@ try {
   const origin = `http://127.0.0.1:${port}`;
   const ctx = {
     origin,
+    referenceOrigin: `http://127.0.0.1:${referencePort}`,
     portico: new HttpClient(origin, Math.max(options.connections, options.loginConnections) * 2),
     reference: new HttpClient(`http://127.0.0.1:${referencePort}`, options.connections),
     loginConnections: options.loginConnections,
@@ -124,7 +125,12 @@ try {
         await runHashVerify(scenario.reference.hash, durationMs / 1000, 4, options.warmupMs / 1000),
       );
     }
-    results.scenarios.push(judge(scenario, connections, measured, ref));
+    let bare;
+    if (scenario.bare) {
+      log(`${scenario.key}: bare oidc-provider…`);
+      bare = await run(scenario.bare, reference.pid);
+    }
+    results.scenarios.push(judge(scenario, connections, measured, ref, bare));
   }
   ctx.portico.close();
   ctx.reference.close();
@@ -165,7 +171,7 @@ function hashResult(r) {
   };
 }
 
-function judge(scenario, connections, portico, reference) {
+function judge(scenario, connections, portico, reference, bare) {
   const ratio = reference ? portico.perCpuSecond / reference.perCpuSecond : undefined;
   const checks = [];
   const { perCpuSecond, ratio: minRatio } = scenario.targets;
@@ -174,7 +180,18 @@ function judge(scenario, connections, portico, reference) {
   if (minRatio !== undefined && ratio !== undefined)
     checks.push({ target: `≥ ${minRatio}× ref`, met: ratio >= minRatio });
   if (portico.errors > 0) checks.push({ target: 'no errors', met: false });
-  return { key: scenario.key, name: scenario.name, connections, portico, reference, ratio, checks };
+  const bareRatio = bare ? portico.perCpuSecond / bare.perCpuSecond : undefined;
+  return {
+    key: scenario.key,
+    name: scenario.name,
+    connections,
+    portico,
+    reference,
+    ratio,
+    bare,
+    bareRatio,
+    checks,
+  };
 }
 
 function machine() {

@@ -9,6 +9,11 @@ export const BENCH_CLIENT = {
 export const BENCH_USER = { email: 'bench@example.com', password: 'correct horse battery staple' };
 export const REFERENCE_CLIENT = { id: 'bench', secret: 'bench-secret-bench-secret-bench' };
 export const REFERENCE_RESOURCE = 'https://api.bench.example';
+/** The bare oidc-provider's code-flow clients, one per password hash its login page verifies. */
+export const REFERENCE_LOGIN_CLIENTS = {
+  argon2id: { ...BENCH_CLIENT, id: 'bench-login-argon2id' },
+  bcrypt: { ...BENCH_CLIENT, id: 'bench-login-bcrypt' },
+};
 
 export function kickstartYaml() {
   const tenant = (slug, hash) => `  - slug: ${slug}

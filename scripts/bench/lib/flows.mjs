@@ -48,14 +48,19 @@ export const jwks = (client, base) => () => client.json({ path: `${base}/jwks` }
  * request with PKCE, identifier page, password page (the hash is verified here), redirect with the
  * code, and the code exchanged at the token endpoint. Returns the token response.
  */
-export async function passwordLogin(origin, client, tenant, { scope = 'openid', prompt } = {}) {
+export function passwordLogin(origin, client, tenant, { scope = 'openid', prompt } = {}) {
+  return codeLogin(origin, client, `/t/${tenant}`, BENCH_CLIENT, { scope, prompt });
+}
+
+/** `passwordLogin` against any issuer at `origin` + `base` (the bare oidc-provider: base ''). */
+export async function codeLogin(origin, client, base, credentials, { scope = 'openid', prompt } = {}) {
   const agent = new UserAgent();
   const verifier = randomBytes(32).toString('base64url');
-  const url = new URL(`${origin}/t/${tenant}/auth`);
+  const url = new URL(`${origin}${base}/auth`);
   url.search = new URLSearchParams({
-    client_id: BENCH_CLIENT.id,
+    client_id: credentials.id,
     response_type: 'code',
-    redirect_uri: BENCH_CLIENT.redirectUri,
+    redirect_uri: credentials.redirectUri,
     scope,
     code_challenge: createHash('sha256').update(verifier).digest('base64url'),
     code_challenge_method: 'S256',
@@ -65,10 +70,10 @@ export async function passwordLogin(origin, client, tenant, { scope = 'openid', 
   const final = await completeHostedPages(agent, await agent.navigate(url), BENCH_USER);
   const code = final.location?.searchParams.get('code');
   if (!code) throw new Error(`no code after sign-in:\n${final.describe()}`);
-  return tokenRequest(client, `/t/${tenant}`, BENCH_CLIENT, {
+  return tokenRequest(client, base, credentials, {
     grant_type: 'authorization_code',
     code,
-    redirect_uri: BENCH_CLIENT.redirectUri,
+    redirect_uri: credentials.redirectUri,
     code_verifier: verifier,
   });
 }

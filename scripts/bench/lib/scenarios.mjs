@@ -1,8 +1,15 @@
 // The scenarios of `npm run bench`: what runs against Portico, what against its reference, and the
 // targets of issue 8 (per CPU-second of the server processes).
-import { BENCH_CLIENT, BENCH_TENANTS, REFERENCE_CLIENT, REFERENCE_RESOURCE } from './fixtures.mjs';
+import {
+  BENCH_CLIENT,
+  BENCH_TENANTS,
+  REFERENCE_CLIENT,
+  REFERENCE_LOGIN_CLIENTS,
+  REFERENCE_RESOURCE,
+} from './fixtures.mjs';
 import {
   clientCredentials,
+  codeLogin,
   introspection,
   jwks,
   passwordLogin,
@@ -12,8 +19,9 @@ import {
 } from './flows.mjs';
 
 /**
- * `ctx`: { origin, portico (HttpClient), reference (HttpClient), connections, loginConnections }.
- * A scenario's `reference` is an HTTP operation on the bare oidc-provider, or a raw hash verify.
+ * `ctx`: { origin, referenceOrigin, portico (HttpClient), reference (HttpClient), loginConnections }.
+ * A scenario's `reference` is an HTTP operation on the bare oidc-provider, or a raw hash verify (the
+ * target's reference); `bare`, when set, is the same flow on the bare oidc-provider, shown beside it.
  */
 export async function buildScenarios(ctx) {
   const { origin, portico, reference } = ctx;
@@ -53,6 +61,9 @@ export async function buildScenarios(ctx) {
       connections: ctx.loginConnections,
       portico: { operation: () => passwordLogin(origin, portico, BENCH_TENANTS[algorithm]) },
       reference: { hash: algorithm },
+      bare: {
+        operation: () => codeLogin(ctx.referenceOrigin, reference, '', REFERENCE_LOGIN_CLIENTS[algorithm]),
+      },
       // A bcrypt login takes about a third of a second of CPU: measure long enough to count dozens.
       minDurationMs: algorithm === 'bcrypt' ? 10_000 : undefined,
       targets: { ratio: 0.8, ...(algorithm === 'argon2id' ? { perCpuSecond: 45 } : {}) },

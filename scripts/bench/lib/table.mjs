@@ -47,7 +47,9 @@ export function formatTable(results) {
         undefined,
         '',
       );
+    if (s.bare) out += line('', 'oidc-provider', s.bare, s.bareRatio, '(ratio: portico to it)');
     if (s.portico.firstError) out += `  first error: ${s.portico.firstError.slice(0, 200)}\n`;
+    if (s.bare?.firstError) out += `  first error (bare): ${s.bare.firstError.slice(0, 200)}\n`;
   }
   const st = results.startup;
   if (st) {
