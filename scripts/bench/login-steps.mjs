@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // Where a password login spends the server's CPU: one serve process, logins run one at a time, the
 // process's CPU seconds (/proc) read around each HTTP request of the flow and averaged per step.
+// With --bare, the same flow on the bare oidc-provider of the benchmarks (reference-server.mjs).
 //   node scripts/bench/login-steps.mjs [logins=40] [--tenant bench] [--postgres postgres://…/postgres]
-//                                      [--cpu-prof <dir>]
+//                                      [--cpu-prof <dir>] [--bare]
 import os from 'node:os';
 import path from 'node:path';
 import { completeHostedPages } from '../../dist/test/support/oidc-flows.js';
 import { UserAgent } from '../../dist/test/support/user-agent.js';
-import { BENCH_CLIENT, BENCH_USER, kickstartYaml } from './lib/fixtures.mjs';
+import { BENCH_CLIENT, BENCH_USER, kickstartYaml, REFERENCE_LOGIN_CLIENTS } from './lib/fixtures.mjs';
 import { tokenRequest } from './lib/flows.mjs';
 import { HttpClient } from './lib/load.mjs';
 import { cpuSecondsOf } from './lib/proc.mjs';
@@ -17,6 +18,7 @@ import {
   freePort,
   porticoEnv,
   startPortico,
+  startReference,
   writeKickstart,
 } from './lib/servers.mjs';
 
@@ -25,22 +27,31 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 const logins = Number(argv.find((a, i) => /^\d+$/.test(a) && !argv[i - 1]?.startsWith('--')) ?? 40);
 const tenant = option('--tenant', 'bench');
 const admin = option('--postgres', 'postgres://postgres@127.0.0.1:5432/postgres');
+const bare = argv.includes('--bare');
 const name = `portico_bench_steps_${Date.now()}`;
-const databaseUrl = await createDatabase(admin, name);
-const port = await freePort();
-const env = porticoEnv({
-  databaseUrl,
-  redisUrl: 'redis://127.0.0.1:6379',
-  port,
-  managementPort: await freePort(),
-  webConcurrency: 1,
-  logLevel: 'warn',
-  kickstart: writeKickstart(path.join(os.tmpdir(), `${name}.yaml`), kickstartYaml()),
-});
 const profileDir = option('--cpu-prof');
 const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`] : [];
-const { child } = await startPortico(env, { nodeArgs });
+const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
+const base = bare ? '' : `/t/${tenant}`;
+const credentials = bare ? REFERENCE_LOGIN_CLIENTS.argon2id : BENCH_CLIENT;
+let databaseUrl;
+let child;
+if (bare) {
+  child = await startReference(port, nodeArgs);
+} else {
+  databaseUrl = await createDatabase(admin, name);
+  const env = porticoEnv({
+    databaseUrl,
+    redisUrl: 'redis://127.0.0.1:6379',
+    port,
+    managementPort: await freePort(),
+    webConcurrency: 1,
+    logLevel: 'warn',
+    kickstart: writeKickstart(path.join(os.tmpdir(), `${name}.yaml`), kickstartYaml()),
+  });
+  ({ child } = await startPortico(env, { nodeArgs }));
+}
 const steps = new Map();
 try {
   for (let i = 0; i < logins + 3; i += 1) {
@@ -53,11 +64,11 @@ try {
       if (i >= 3) steps.set(step, [...(steps.get(step) ?? []), cpuSecondsOf(child.pid) - before]);
       return page;
     };
-    const url = new URL(`${origin}/t/${tenant}/auth`);
+    const url = new URL(`${origin}${base}/auth`);
     url.search = new URLSearchParams({
-      client_id: BENCH_CLIENT.id,
+      client_id: credentials.id,
       response_type: 'code',
-      redirect_uri: BENCH_CLIENT.redirectUri,
+      redirect_uri: credentials.redirectUri,
       scope: 'openid',
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'S256',
@@ -65,10 +76,10 @@ try {
     const final = await completeHostedPages(agent, await agent.navigate(url), BENCH_USER);
     const client = new HttpClient(origin, 1);
     const before = cpuSecondsOf(child.pid);
-    await tokenRequest(client, `/t/${tenant}`, BENCH_CLIENT, {
+    await tokenRequest(client, base, credentials, {
       grant_type: 'authorization_code',
       code: final.location.searchParams.get('code'),
-      redirect_uri: BENCH_CLIENT.redirectUri,
+      redirect_uri: credentials.redirectUri,
       code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
     });
     if (i >= 3)
@@ -77,7 +88,7 @@ try {
   }
 } finally {
   await child.stop();
-  await dropDatabase(admin, name);
+  if (databaseUrl) await dropDatabase(admin, name);
 }
 let total = 0;
 for (const [step, values] of steps) {
@@ -85,4 +96,6 @@ for (const [step, values] of steps) {
   total += ms;
   process.stdout.write(`${ms.toFixed(1).padStart(7)} ms  ${step}\n`);
 }
-process.stdout.write(`${total.toFixed(1).padStart(7)} ms  per login (${logins} logins, tenant ${tenant})\n`);
+process.stdout.write(
+  `${total.toFixed(1).padStart(7)} ms  per login (${logins} logins, ${bare ? 'bare oidc-provider' : `tenant ${tenant}`})\n`,
+);
