@@ -26,6 +26,12 @@ interface LockoutRow {
   locked_until: Date | null;
 }
 
+/** What `countAttemptStatement` returns for a counted attempt (NULLs when joined to a refused one). */
+export interface CountedAttempt {
+  consecutive_failures: number | string | null;
+  locked_until: Date | null;
+}
+
 /**
  * Durable per-account lockout (SECURITY.md item 1) in the `lockouts` table, so it holds across replicas
  * and without Redis (item 41). Temporary and exponential, never permanent: the attempt that reaches
@@ -47,16 +53,41 @@ export class LockoutService {
     userId: string,
     policy: LockoutPolicy,
   ): Promise<AttemptAdmission> {
-    const { maxFailures, baseSeconds, maxSeconds } = effectivePolicy(policy);
-    const rows: LockoutRow[] = await manager.query(COUNT_ATTEMPT_UNLESS_LOCKED, [
-      tenantId,
-      userId,
-      maxFailures,
-      baseSeconds,
-      maxSeconds,
-    ]);
-    const counted = rows[0];
-    if (counted !== undefined) {
+    const params = new StatementParams();
+    const statement = this.countAttemptStatement(params, tenantId, policy, { userId: params.add(userId) });
+    const rows: CountedAttempt[] = await manager.query(statement, params.values);
+    return this.admissionOf(manager, tenantId, userId, rows[0]);
+  }
+
+  /**
+   * `beginAttempt` as a statement for the caller to run inside its own (a data-modifying CTE of a
+   * login that finds the account in the same statement): counts one attempt on the account whose id
+   * is the SQL expression `userId`, over the rows of `from` (a FROM clause; none: one row), unless it
+   * is locked. Returns `consecutive_failures, locked_until` of the counted attempt; no row when refused.
+   */
+  countAttemptStatement(
+    params: StatementParams,
+    tenantId: string,
+    policy: LockoutPolicy,
+    account: { userId: string; from?: string },
+  ): string {
+    const effective = effectivePolicy(policy);
+    const limits = {
+      maxFailures: params.add(effective.maxFailures),
+      baseSeconds: params.add(effective.baseSeconds),
+      maxSeconds: params.add(effective.maxSeconds),
+    };
+    return countAttemptUnlessLocked(params.add(tenantId), account, limits);
+  }
+
+  /** The admission a `countAttemptStatement` row (or its absence: refused) stands for. */
+  async admissionOf(
+    manager: EntityManager,
+    tenantId: string,
+    userId: string,
+    counted: CountedAttempt | undefined,
+  ): Promise<AttemptAdmission> {
+    if (counted !== undefined && counted !== null && counted.consecutive_failures !== null) {
       return {
         admitted: true,
         failures: Number(counted.consecutive_failures),
@@ -97,23 +128,32 @@ function effectivePolicy(policy: LockoutPolicy): LockoutPolicy {
   return { maxFailures, baseSeconds, maxSeconds: Math.max(baseSeconds, policy.maxSeconds) };
 }
 
-/** now() + the lock earned by `failures` consecutive failures ($3 maxFailures, $4 base, $5 max), or NULL. */
-const lockEndAfter = (
-  failures: string,
-): string => `CASE WHEN ${failures} >= $3::int THEN now() + make_interval(
-  secs => least($5::float8, $4::float8 * power(2::float8, least(${failures} - $3::int, ${MAX_DOUBLINGS}))))
+interface LockLimits {
+  maxFailures: string;
+  baseSeconds: string;
+  maxSeconds: string;
+}
+
+/** now() + the lock earned by `failures` consecutive failures under `limits` (placeholders), or NULL. */
+const lockEndAfter = (failures: string, { maxFailures, baseSeconds, maxSeconds }: LockLimits): string =>
+  `CASE WHEN ${failures} >= ${maxFailures}::int THEN now() + make_interval(
+  secs => least(${maxSeconds}::float8, ${baseSeconds}::float8 * power(2::float8, least(${failures} - ${maxFailures}::int, ${MAX_DOUBLINGS}))))
   END`;
 
 /**
  * Counts one attempt unless the account is locked (then no row comes back). ON CONFLICT takes the row
  * lock, so concurrent attempts are counted one after the other, each seeing the previous one's lock.
  */
-const COUNT_ATTEMPT_UNLESS_LOCKED = `
+const countAttemptUnlessLocked = (
+  tenantId: string,
+  account: { userId: string; from?: string },
+  limits: LockLimits,
+): string => `
   INSERT INTO lockouts AS l (tenant_id, user_id, consecutive_failures, last_failure_at, locked_until)
-  VALUES ($1, $2, 1, now(), ${lockEndAfter('1')})
+  SELECT ${tenantId}::uuid, ${account.userId}::uuid, 1, now(), ${lockEndAfter('1', limits)} ${account.from ?? ''}
   ON CONFLICT (tenant_id, user_id) DO UPDATE SET
     consecutive_failures = l.consecutive_failures + 1,
     last_failure_at = now(),
-    locked_until = ${lockEndAfter('(l.consecutive_failures + 1)')}
+    locked_until = ${lockEndAfter('(l.consecutive_failures + 1)', limits)}
   WHERE l.locked_until IS NULL OR l.locked_until <= now()
   RETURNING consecutive_failures, locked_until`;

@@ -4,11 +4,11 @@ import { StatementParams } from '../db/statement-params.js';
 import type { Logger } from '../shared/logger.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings, type TenantSettings } from '../tenants/tenant-settings.js';
-import type { User } from '../users/user.entity.js';
-import { findUserByLoginIdentifier } from '../users/users.service.js';
+import { User } from '../users/user.entity.js';
+import { loginIdentifierLookup } from '../users/users.service.js';
 import type { Credential } from './credential.entity.js';
 import { IpThrottle } from './ip-throttle.js';
-import { type AttemptAdmission, LockoutService } from './lockout.service.js';
+import { type AttemptAdmission, type CountedAttempt, LockoutService } from './lockout.service.js';
 import type { PasswordHasher, PasswordHashPolicy, PasswordVerification } from './password-hasher.js';
 import { passwordHashPolicyOf } from './password-policy.js';
 
@@ -64,6 +64,21 @@ interface LoginContext {
 /** What a login uses of the password credential. */
 type StoredPassword = Pick<Credential, 'id' | 'secret'>;
 
+/** The columns `findAccount` adds to the account's. */
+interface AccountExtras {
+  attemptFailures: number | null;
+  attemptLockedUntil: Date | null;
+  passwordId: string | null;
+  passwordSecret: string | null;
+}
+
+interface FoundAccount {
+  user: User;
+  /** This attempt as counted, or NULLs when it was not (account locked, or not active). */
+  attempt: CountedAttempt;
+  password: StoredPassword | null;
+}
+
 const LOGIN_METHOD = 'password';
 /** login_attempts keeps the identifier as typed (trimmed, case folded), bounded: emails have ≤ 320 characters. */
 const MAX_RECORDED_IDENTIFIER = 320;
@@ -92,21 +107,21 @@ export class PasswordLoginService {
     const { tenantId } = context;
     if (await ipThrottle.isBlocked(tenantId, attempt.ip)) return this.refuseThrottled(context);
     if (attempt.tenant.status !== 'active') return this.failDisabledTenant(context);
-    const user = await this.findUser(context);
-    if (user === null) return this.failWithoutVerifying(context, null, 'unknown_user');
+    const found = await this.findAccount(context);
+    if (found === null) return this.failWithoutVerifying(context, null, 'unknown_user');
+    const { user, attempt: counted, password } = found;
     if (user.status !== 'active') return this.failWithoutVerifying(context, user, 'user_blocked');
-    const lockout = context.settings.lockout;
-    const admission = await lockouts.beginAttempt(dataSource.manager, tenantId, user.id, lockout);
+    const admission = await lockouts.admissionOf(dataSource.manager, tenantId, user.id, counted);
     if (!admission.admitted) return this.failWithoutVerifying(context, user, 'account_locked');
-    return this.verifyPassword(context, user, admission);
+    return this.verifyPassword(context, user, password, admission);
   }
 
   private async verifyPassword(
     context: LoginContext,
     user: User,
+    credential: StoredPassword | null,
     admission: AttemptAdmission,
   ): Promise<PasswordLoginResult> {
-    const credential = await this.findPassword(context, user);
     if (!credential?.secret) return this.failWithoutVerifying(context, user, 'no_password', admission);
     const { password } = context.attempt;
     const verification = await this.deps.hasher.verify(password, credential.secret, context.hashPolicy);
@@ -114,18 +129,40 @@ export class PasswordLoginService {
     return this.succeed(context, user, credential, verification);
   }
 
-  /** The account's password hash (a plain statement: the query builder costs more CPU than the query). */
-  private async findPassword(context: LoginContext, user: User): Promise<StoredPassword | undefined> {
-    const rows: StoredPassword[] = await this.deps.dataSource.query(
-      `SELECT id, secret FROM credentials WHERE tenant_id = $1 AND user_id = $2 AND type = 'password' LIMIT 1`,
-      [context.tenantId, user.id],
+  /**
+   * One statement: the account the identifier names (email or username, folded as the unique indexes
+   * fold them: users domain), this attempt counted against its lockout if it is active (lockout
+   * domain: before the password is checked, SECURITY.md item 1), and its password hash.
+   */
+  private async findAccount(context: LoginContext): Promise<FoundAccount | null> {
+    const params = new StatementParams();
+    const lookup = loginIdentifierLookup(params, context.tenantId, context.identifier);
+    if (lookup === null) return null;
+    const counting = this.deps.lockouts.countAttemptStatement(
+      params,
+      context.tenantId,
+      context.settings.lockout,
+      { userId: 'account.id', from: `FROM account WHERE account.status = 'active'` },
     );
-    return rows[0];
-  }
-
-  /** Email or username, folded as the unique indexes fold them (users domain). */
-  private findUser(context: LoginContext): Promise<User | null> {
-    return findUserByLoginIdentifier(this.deps.dataSource.manager, context.tenantId, context.identifier);
+    const rows: (User & AccountExtras)[] = await this.deps.dataSource.query(
+      `WITH account AS (${lookup}), attempt AS (${counting})
+       SELECT account.*, attempt.consecutive_failures AS "attemptFailures",
+              attempt.locked_until AS "attemptLockedUntil",
+              password.id AS "passwordId", password.secret AS "passwordSecret"
+       FROM account LEFT JOIN attempt ON true
+       LEFT JOIN LATERAL (SELECT id, secret FROM credentials
+                          WHERE tenant_id = account."tenantId" AND user_id = account.id AND type = 'password'
+                          LIMIT 1) password ON true`,
+      params.values,
+    );
+    const row = rows[0];
+    if (row === undefined) return null;
+    const { attemptFailures, attemptLockedUntil, passwordId, passwordSecret, ...columns } = row;
+    return {
+      user: Object.assign(new User(), columns),
+      attempt: { consecutive_failures: attemptFailures, locked_until: attemptLockedUntil },
+      password: passwordId === null ? null : { id: passwordId, secret: passwordSecret },
+    };
   }
 
   private failDisabledTenant(context: LoginContext): Promise<PasswordLoginResult> {

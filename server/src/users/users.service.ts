@@ -1,5 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { CredentialsService } from '../credentials/credentials.service.js';
+import { StatementParams } from '../db/statement-params.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { Role, type RoleScope, UserRole } from './role.entity.js';
 import { normalizeEmail, User, type UserStatus } from './user.entity.js';
@@ -183,14 +184,32 @@ export function findUserByLoginIdentifier(
   tenantId: string,
   identifier: string,
 ): Promise<User | null> {
-  const trimmed = identifier.trim();
-  if (trimmed === '') return Promise.resolve(null);
+  const params = new StatementParams();
+  const statement = loginIdentifierLookup(params, tenantId, identifier);
+  if (statement === null) return Promise.resolve(null);
   // A plain statement: this runs on every login, where TypeORM's query builder and hydration cost more
   // CPU than the query (docs/PERFORMANCE.md).
-  const statement = trimmed.includes('@') ? USER_BY_EMAIL : USER_BY_USERNAME;
   return manager
-    .query(statement, [tenantId, trimmed])
+    .query(statement, params.values)
     .then((rows: User[]) => (rows[0] ? Object.assign(new User(), rows[0]) : null));
+}
+
+/**
+ * `findUserByLoginIdentifier` as a statement for the caller to build on (a CTE of a login that also
+ * counts the attempt): every column of the account under its User property name, or null when the
+ * identifier is empty.
+ */
+export function loginIdentifierLookup(
+  params: StatementParams,
+  tenantId: string,
+  identifier: string,
+): string | null {
+  const trimmed = identifier.trim();
+  if (trimmed === '') return null;
+  const [tenant, value] = [params.add(tenantId), params.add(trimmed)];
+  return trimmed.includes('@')
+    ? `SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = ${tenant} AND u.email_normalized = lower(${value})`
+    : `SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = ${tenant} AND lower(u.username) = lower(${value})`;
 }
 
 /** Every column of `users` under its User property name. */
@@ -198,5 +217,3 @@ const USER_COLUMNS = `u.id, u.tenant_id AS "tenantId", u.email, u.email_normaliz
   u.email_verified AS "emailVerified", u.username, u.phone, u.phone_verified AS "phoneVerified", u.status,
   u.profile, u.login_count AS "loginCount", u.last_login_at AS "lastLoginAt", u.created_at AS "createdAt",
   u.updated_at AS "updatedAt"`;
-const USER_BY_EMAIL = `SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND u.email_normalized = lower($2)`;
-const USER_BY_USERNAME = `SELECT ${USER_COLUMNS} FROM users u WHERE u.tenant_id = $1 AND lower(u.username) = lower($2)`;
