@@ -6,6 +6,7 @@ import { cookieValue } from '../http/cookies.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
 import type { CompletedFactor, SecondFactorKind } from '../mfa/factors.js';
 import type { LoginRequirement } from '../mfa/mfa-policy.js';
+import type { TenantProvider } from '../oidc/provider-cache.js';
 import type { MissingField } from '../profiles/profile-fields.service.js';
 import type { FieldError } from '../profiles/profile-values.js';
 import type { RiskAssessment } from '../risk/risk-score.js';
@@ -253,13 +254,29 @@ function deviceIdOf(step: Step): string | undefined {
 }
 
 /** The application row of the client of this authorization request (MFA override, profile fields). */
-async function applicationOf(step: Step, deps: InteractionDeps) {
+/** What the login reads of the authorization request's application. */
+type LoginApplication = Pick<Application, 'id' | 'config'>;
+
+/**
+ * Applications read by logins, per tenant provider entry: every change to a tenant's applications
+ * rebuilds its provider (`tenantsChanged`, on every replica), which replaces the entry and so drops
+ * what was kept here. Keys are client ids that oidc-provider let through: the tenant's own clients.
+ */
+const applicationsByEntry = new WeakMap<TenantProvider, Map<string, LoginApplication | null>>();
+
+async function applicationOf(step: Step, deps: InteractionDeps): Promise<LoginApplication | null> {
   const clientId = stringOf(step.details.params.client_id) ?? '';
-  const rows: Pick<Application, 'id' | 'config'>[] = await deps.dataSource.query(
+  const known = applicationsByEntry.get(step.entry) ?? new Map<string, LoginApplication | null>();
+  applicationsByEntry.set(step.entry, known);
+  const cached = known.get(clientId);
+  if (cached !== undefined) return cached;
+  const rows: LoginApplication[] = await deps.dataSource.query(
     'SELECT id, config FROM applications WHERE tenant_id = $1 AND client_id = $2 LIMIT 1',
     [step.entry.tenant.id, clientId],
   );
-  return rows[0] ?? null;
+  const application = rows[0] ?? null;
+  known.set(clientId, application);
+  return application;
 }
 
 function showPolicies(
