@@ -51,7 +51,7 @@ export class ConsentResolver {
     @Ctx() ctx: GraphqlContext,
   ): Promise<ConsentPolicy> {
     const principal = principalOf(ctx);
-    return this.deps.dataSource.transaction((manager) =>
+    const policy = await this.deps.dataSource.transaction((manager) =>
       this.deps.consent.publish(
         manager,
         principal.tenant.id,
@@ -65,6 +65,9 @@ export class ConsentResolver {
         changedBy(ctx),
       ),
     );
+    // Logins keep whether the tenant has policies at all with its provider (interactions domain).
+    await this.deps.tenantsChanged([principal.tenant.slug]);
+    return policy;
   }
 
   @Authorized<Permission>('users:read')

@@ -31,9 +31,11 @@ export class ProfileFieldsResolver {
     @Ctx() ctx: GraphqlContext,
   ): Promise<ProfileField> {
     const { tenant } = principalOf(ctx);
-    return this.deps.dataSource.transaction((manager) =>
+    const field = await this.deps.dataSource.transaction((manager) =>
       this.deps.profileFields.create(manager, tenant.id, definitionFrom(input), changedBy(ctx)),
     );
+    await this.fieldsAddedOrRemoved(tenant.slug);
+    return field;
   }
 
   @Authorized<Permission>('users:write')
@@ -55,12 +57,19 @@ export class ProfileFieldsResolver {
   @Mutation(() => ID, { description: "Deletes a profile field's definition; users' values stay." })
   async deleteProfileField(@Arg('id', () => ID) id: string, @Ctx() ctx: GraphqlContext): Promise<string> {
     const { tenant } = principalOf(ctx);
-    return this.deps.dataSource.transaction(async (manager) => {
+    const deleted = await this.deps.dataSource.transaction(async (manager) => {
       const field = await lockInTenant(manager, ProfileField, tenant.id, id);
       if (!field) throw ProfilesErrors.fieldNotFound();
       await this.deps.profileFields.delete(manager, field, changedBy(ctx));
       return field.id;
     });
+    await this.fieldsAddedOrRemoved(tenant.slug);
+    return deleted;
+  }
+
+  /** Logins keep whether the tenant has profile fields at all with its provider (interactions domain). */
+  private fieldsAddedOrRemoved(slug: string): Promise<void> {
+    return this.deps.tenantsChanged([slug]);
   }
 }
 

@@ -21,6 +21,7 @@ import {
   stage,
 } from './interaction-step.js';
 import { showPrompt } from './login.steps.js';
+import type { PromptSources } from './login-prompts.service.js';
 import {
   passkeyOfferDeclinedCookie,
   showEnrollment,
@@ -165,6 +166,7 @@ async function askPromptsThenFinish(
     pending.accountId,
     applicationId,
     user,
+    await promptSourcesOf(step, deps),
   );
   if (prompts.policies.length > 0) return showPolicies(step, deps, prompts.policies);
   const fields = pending.profileSkipped ? prompts.fields.filter((f) => f.required) : prompts.fields;
@@ -263,6 +265,20 @@ type LoginApplication = Pick<Application, 'id' | 'config'>;
  * what was kept here. Keys are client ids that oidc-provider let through: the tenant's own clients.
  */
 const applicationsByEntry = new WeakMap<TenantProvider, Map<string, LoginApplication | null>>();
+
+/**
+ * Whether the tenant has consent policies and profile fields, per tenant provider entry as above:
+ * creating or deleting either rebuilds the provider (`tenantsChanged`, from GraphQL and kickstart).
+ */
+const promptSourcesByEntry = new WeakMap<TenantProvider, PromptSources>();
+
+async function promptSourcesOf(step: Step, deps: InteractionDeps): Promise<PromptSources> {
+  const known = promptSourcesByEntry.get(step.entry);
+  if (known !== undefined) return known;
+  const sources = await deps.loginPrompts.sourcesOf(step.entry.tenant.id);
+  promptSourcesByEntry.set(step.entry, sources);
+  return sources;
+}
 
 async function applicationOf(step: Step, deps: InteractionDeps): Promise<LoginApplication | null> {
   const clientId = stringOf(step.details.params.client_id) ?? '';

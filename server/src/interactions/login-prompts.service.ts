@@ -14,6 +14,17 @@ export interface LoginPrompts {
   fields: MissingField[];
 }
 
+/**
+ * Whether the tenant has consent policies and profile fields at all (the caller may know it without
+ * a statement): a login asks nothing of what the tenant does not have, and reads nothing about it.
+ */
+export interface PromptSources {
+  consentPolicies: boolean;
+  profileFields: boolean;
+}
+
+const EVERY_SOURCE: PromptSources = { consentPolicies: true, profileFields: true };
+
 export interface RequestOrigin {
   ip: string | null;
   userAgent: string | null;
@@ -39,6 +50,7 @@ export class LoginPromptsService {
     userId: string,
     applicationId: string | null,
     loaded?: User,
+    sources: PromptSources = EVERY_SOURCE,
   ): Promise<LoginPrompts> {
     const manager = this.deps.dataSource.manager;
     const user =
@@ -46,15 +58,27 @@ export class LoginPromptsService {
         ? loaded
         : await manager.findOneByOrFail(User, { id: userId, tenantId });
     const [policies, fields] = await Promise.all([
-      this.deps.consent.pendingFor(manager, tenantId, userId),
-      this.deps.profileFields.missingFor(manager, tenantId, {
-        user,
-        stage: 'login',
-        applicationId,
-        loginCount: user.loginCount,
-      }),
+      sources.consentPolicies ? this.deps.consent.pendingFor(manager, tenantId, userId) : [],
+      sources.profileFields
+        ? this.deps.profileFields.missingFor(manager, tenantId, {
+            user,
+            stage: 'login',
+            applicationId,
+            loginCount: user.loginCount,
+          })
+        : [],
     ]);
     return { policies, fields };
+  }
+
+  /** Whether the tenant has any consent policy and any profile field (one statement). */
+  async sourcesOf(tenantId: string): Promise<PromptSources> {
+    const rows: PromptSources[] = await this.deps.dataSource.query(
+      `SELECT EXISTS (SELECT 1 FROM consent_policies WHERE tenant_id = $1) AS "consentPolicies",
+              EXISTS (SELECT 1 FROM profile_fields WHERE tenant_id = $1) AS "profileFields"`,
+      [tenantId],
+    );
+    return rows[0] ?? EVERY_SOURCE;
   }
 
   /**

@@ -1,10 +1,20 @@
 import { expect } from 'chai';
+import { codeRequest, completeHostedPages } from '../../../test/support/oidc-flows.js';
+import { UserAgent } from '../../../test/support/user-agent.js';
 import { ConsentRecord } from '../../src/consent/consent.entity.js';
 import { accountFinder } from '../../src/oidc/oidc-accounts.js';
 import { Tenant } from '../../src/tenants/tenant.entity.js';
 import { User } from '../../src/users/user.entity.js';
 import { needsPostgres } from '../support/services.js';
-import { codesOf, type GraphqlServer, KEYS, startGraphqlServer, USERS } from './harness.js';
+import {
+  codesOf,
+  type GraphqlServer,
+  KEYS,
+  REDIRECT,
+  startGraphqlServer,
+  USERS,
+  WEB_SECRET,
+} from './harness.js';
 
 interface UserConsent {
   policy: { key: string; version: number };
@@ -76,6 +86,17 @@ describe('GraphQL consent policies, receipts and profile fields', function () {
     expect(codesOf(await api.gql('{ consentPolicies { key } }', {}, KEYS.acmeAuditor))).to.deep.equal([
       'FORBIDDEN',
     ]);
+  });
+
+  it('the tenant’s first required policy, published here, is asked at the very next login', async () => {
+    // Logins keep whether a tenant has policies at all with its provider; `before` signed bob in
+    // while acme had none, so only the rebuild that publishing triggers makes this login ask.
+    const config = await api.server.discover('acme', 'web', WEB_SECRET);
+    const request = await codeRequest(config, REDIRECT);
+    const agent = new UserAgent();
+    const page = await completeHostedPages(agent, await agent.navigate(request.url), USERS.bob);
+    expect(page.hasForm('/policies'), page.describe()).to.equal(true);
+    expect(page.body).to.contain('Terms of service');
   });
 
   it('refuses bad input with field-level errors', async () => {
