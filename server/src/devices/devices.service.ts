@@ -85,11 +85,25 @@ export class DevicesService {
     deviceId: string | undefined,
   ): Promise<boolean> {
     if (!isDeviceId(deviceId)) return false;
-    const rows: unknown[] = await manager.query(
-      'SELECT 1 FROM devices WHERE tenant_id = $1 AND user_id = $2 AND fingerprint_hash = ANY($3::text[])',
-      [tenantId, userId, this.fingerprints(deviceId)],
-    );
-    return rows.length > 0;
+    const params = new StatementParams();
+    const known = this.knownCondition(params, tenantId, userId, deviceId);
+    const rows: { known: boolean }[] = await manager.query(`SELECT ${known} AS known`, params.values);
+    return rows[0]?.known === true;
+  }
+
+  /**
+   * `isKnown` as a boolean expression for the caller to put in its own statement (the risk signals of a
+   * login read in one): `false` without a device id.
+   */
+  knownCondition(
+    params: StatementParams,
+    tenantId: string,
+    userId: string,
+    deviceId: string | undefined,
+  ): string {
+    if (!isDeviceId(deviceId)) return 'false';
+    return `EXISTS (SELECT 1 FROM devices WHERE tenant_id = ${params.add(tenantId)} AND user_id = ${params.add(userId)}
+      AND fingerprint_hash = ANY(${params.add(this.fingerprints(deviceId))}::text[]))`;
   }
 
   /** Remembers the device for the tenant's `lifetimes.rememberedDevice`; returns the cookie to set. */

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { StatementParams } from '../db/statement-params.js';
 import type { DevicesService } from '../devices/devices.service.js';
 import type { Tenant } from '../tenants/tenant.entity.js';
 import { resolveTenantSettings } from '../tenants/tenant-settings.js';
@@ -30,39 +31,42 @@ export class RiskService {
 
   async assess(manager: EntityManager, tenant: Tenant, query: RiskQuery): Promise<RiskAssessment> {
     const settings = resolveTenantSettings(tenant.settings).mfa;
-    const history = await attemptHistory(manager, tenant.id, query, settings.riskNetworkDays);
+    const history = await this.history(manager, tenant.id, query, settings.riskNetworkDays);
     const network = networkOf(query.ip);
     const signals: RiskSignals = {
-      newDevice: !(await this.devices.isKnown(manager, tenant.id, query.userId, query.deviceId)),
+      newDevice: !history.known_device,
       newNetwork: network !== null && !history.known_ips.some((ip) => networkOf(ip) === network),
       recentFailures: Number(history.recent_failures),
       accountsFromIp: Number(history.accounts_from_ip),
     };
     return scoreRisk(signals, settings.riskThreshold);
   }
+
+  /** The `login_attempts` signals of a login and whether its device is known, in one statement. */
+  private async history(
+    manager: EntityManager,
+    tenantId: string,
+    query: RiskQuery,
+    networkDays: number,
+  ): Promise<LoginHistory> {
+    const params = new StatementParams();
+    // In the order of ATTEMPT_HISTORY's $1…$5.
+    for (const value of [tenantId, query.userId, networkDays, query.loginStartedAt, query.ip || null])
+      params.add(value);
+    const known = this.devices.knownCondition(params, tenantId, query.userId, query.deviceId);
+    const rows: LoginHistory[] = await manager.query(
+      `${ATTEMPT_HISTORY}, ${known} AS known_device`,
+      params.values,
+    );
+    return rows[0] ?? { known_ips: [], recent_failures: '0', accounts_from_ip: '0', known_device: false };
+  }
 }
 
-interface AttemptHistory {
+interface LoginHistory {
   known_ips: string[];
   recent_failures: string;
   accounts_from_ip: string;
-}
-
-/** The `login_attempts` signals of a login, read in one statement (three subqueries). */
-async function attemptHistory(
-  manager: EntityManager,
-  tenantId: string,
-  query: RiskQuery,
-  networkDays: number,
-): Promise<AttemptHistory> {
-  const rows: AttemptHistory[] = await manager.query(ATTEMPT_HISTORY, [
-    tenantId,
-    query.userId,
-    networkDays,
-    query.loginStartedAt,
-    query.ip || null,
-  ]);
-  return rows[0] ?? { known_ips: [], recent_failures: '0', accounts_from_ip: '0' };
+  known_device: boolean;
 }
 
 /**
