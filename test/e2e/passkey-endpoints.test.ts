@@ -5,6 +5,7 @@ import * as client from 'openid-client';
 import { Credential } from '../../server/src/credentials/credential.entity.js';
 import { Tenant } from '../../server/src/tenants/tenant.entity.js';
 import { User } from '../../server/src/users/user.entity.js';
+import { SoftwareAuthenticator } from '../../server/test/passkeys/software-authenticator.js';
 import { needsPostgres } from '../../server/test/support/services.js';
 import { type InProcessServer, startInProcessServer } from '../support/in-process-server.js';
 import { codeRequest } from '../support/oidc-flows.js';
@@ -27,6 +28,13 @@ const KICKSTART = `tenants:
     name: Other Corp
     users:
       - { email: olivia@example.org, password: "olivia's long and secret passphrase", emailVerified: true }
+  - slug: nokeys
+    name: No Keys Ltd
+    applications:
+      - { name: Web, type: oidc, clientId: web, clientSecret: "${SECRET}", redirectUris: ["${REDIRECT}"],
+          grantTypes: [authorization_code], firstParty: true }
+    users:
+      - { email: nadia@example.net, password: "nadia's long and secret passphrase", emailVerified: true }
 `;
 
 /** A software authenticator holding one P-256 passkey: signs assertions as an authenticator would. */
@@ -121,8 +129,8 @@ describe('passkey endpoints of the hosted login (HTTP)', function () {
   after(async () => server?.close());
 
   /** Opens the login of `web`: the interaction's base URL and the page's CSRF token. */
-  async function startLogin(agent: UserAgent) {
-    const request = await codeRequest(await server.discover('keys', 'web', SECRET), REDIRECT);
+  async function startLogin(agent: UserAgent, tenant = 'keys') {
+    const request = await codeRequest(await server.discover(tenant, 'web', SECRET), REDIRECT);
     const page = await agent.navigate(request.url);
     const form = page.form('/identifier');
     const csrf = form.fields.find(([name]) => name === '_csrf')?.[1] ?? '';
@@ -166,6 +174,25 @@ describe('passkey endpoints of the hosted login (HTTP)', function () {
     expect(page.body).to.match(
       /<script nonce="[^"]+" src="\/t\/keys\/assets\/passkeys\.js\?v=[\w-]+"><\/script>/,
     );
+  });
+
+  it('shows no passkey button while the tenant has no passkey, and shows it once this server registers one', async () => {
+    const before = await startLogin(new UserAgent(), 'nokeys');
+    expect(before.page.body).to.not.contain('Sign in with a passkey');
+    expect(before.page.body).to.not.contain('autocomplete="username webauthn"');
+
+    // Registered through this server's passkey service (the offer after a sign-in, the account pages):
+    // the next page shows the button at once, however recently "no passkeys" was answered.
+    const manager = server.portico.dataSource.manager;
+    const tenant = await manager.findOneByOrFail(Tenant, { slug: 'nokeys' });
+    const user = await manager.findOneByOrFail(User, { tenantId: tenant.id, email: 'nadia@example.net' });
+    const passkeys = server.portico.mfa.passkeys;
+    const options = await passkeys.registrationOptions(tenant, user);
+    const attestation = new SoftwareAuthenticator().register(options, server.publicUrl);
+    await passkeys.verifyRegistration(tenant, user, attestation);
+    const after = await startLogin(new UserAgent(), 'nokeys');
+    expect(after.page.body).to.contain('Sign in with a passkey');
+    expect(after.page.body).to.contain('autocomplete="username webauthn"');
   });
 
   it('serves the passkey script as JavaScript, cached for a year under its versioned URL', async () => {

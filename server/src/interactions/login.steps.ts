@@ -193,12 +193,9 @@ async function identifierLinks(step: Step, deps: InteractionDeps) {
   };
 }
 
-async function tenantHasPasskeys(deps: InteractionDeps, tenantId: string): Promise<boolean> {
-  const rows: { found: boolean }[] = await deps.dataSource.query(
-    `SELECT EXISTS (SELECT 1 FROM credentials WHERE tenant_id = $1 AND webauthn_credential_id IS NOT NULL) AS found`,
-    [tenantId],
-  );
-  return rows[0]?.found === true;
+/** Kept per process (passkeys/tenant-passkeys.ts): most renders of the identifier page make no statement. */
+function tenantHasPasskeys(deps: InteractionDeps, tenantId: string): Promise<boolean> {
+  return deps.mfa.passkeys.tenantHasPasskeys(tenantId);
 }
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);

@@ -41,7 +41,7 @@ export type AccountUser = Pick<
 
 /**
  * The claims' source of user `u` as one jsonb value (AccountUser), for statements that read accounts: this
- * finder's own, and a token's lookup that brings its account along (oidc-key-batches.ts). The tenant's
+ * finder's own, and a lookup that brings its account along (oidc-key-batches.ts). The tenant's
  * profile field keys (the `profile_fields` claim) come in the same value: one round trip fewer per
  * userinfo, refresh and code grant than reading them when claims are asked for.
  */
@@ -70,7 +70,8 @@ const FIND_MANY: HotStatement = {
 
 /**
  * oidc-provider's `findAccount` for one tenant: only active users of that tenant are accounts. An account
- * read along with the request's token (oidc-prefetch.ts) is used instead of a statement.
+ * read along with the request's token, Session or Interaction (oidc-prefetch.ts) is used instead of a
+ * statement.
  */
 export function accountFinder(dataSource: DataSource, tenantId: string): FindAccount {
   const run = hotStatements(dataSource);

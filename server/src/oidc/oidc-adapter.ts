@@ -1,7 +1,7 @@
 import type { Adapter, AdapterFactory, AdapterPayload } from 'oidc-provider';
 import type { DataSource } from 'typeorm';
 import { OidcErrors } from './oidc.errors.js';
-import { deferWrite, savedIn } from './oidc-deferred-writes.js';
+import { deferWrite, pendingIn } from './oidc-deferred-writes.js';
 import { OidcKeyBatches } from './oidc-key-batches.js';
 import { currentRequest, rememberModel, takeModel } from './oidc-prefetch.js';
 import { OidcWriteBatch } from './oidc-write-batch.js';
@@ -138,8 +138,9 @@ class DatabaseOidcAdapter implements Adapter {
     const request = currentRequest();
     const prefetched = this.model === 'Grant' ? takeModel(request, `Grant:${id}`) : undefined;
     if (prefetched) return prefetched as AdapterPayload;
-    const saved = savedIn(request, this.tenantId, this.model, id);
-    if (saved) return JSON.parse(saved);
+    const pending = pendingIn(request, this.tenantId, this.model, id);
+    if (pending === null) return undefined; // destroyed by this request, not yet written
+    if (pending) return JSON.parse(pending);
     const found = await this.keys.find({ tenantId: this.tenantId, model: this.model, id });
     const { grantId, sessionUid } = found?.payload ?? {};
     if (found?.grant && typeof grantId === 'string') rememberModel(request, `Grant:${grantId}`, found.grant);
@@ -166,6 +167,8 @@ class DatabaseOidcAdapter implements Adapter {
   }
 
   async destroy(id: string): Promise<void> {
+    const key = { tenantId: this.tenantId, model: this.model, id };
+    if (deferWrite(currentRequest(), this.writes, { kind: 'destroy', key })) return;
     await this.dataSource.query(SQL.destroy, this.key(id));
   }
 

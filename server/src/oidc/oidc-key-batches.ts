@@ -12,13 +12,16 @@ export interface ModelKey {
   id: string;
 }
 
-/** A row found by key, with its Grant, Session and account when it is a token of GRANT_BEARING_MODELS. */
+/**
+ * A row found by key, with its Grant, Session and account when it is a token of GRANT_BEARING_MODELS, and
+ * the account oidc-provider reads next when it is a Session or an Interaction (oidc-prefetch.ts).
+ */
 export interface FoundModel {
   payload: AdapterPayload;
   grant: AdapterPayload | null;
   /** Only for a token that expires with its session. */
   session: AdapterPayload | null;
-  /** The token's user, when it is an active user of the token's tenant. */
+  /** The row's account (ACCOUNT_OF), when it is an active user of the row's tenant. */
   account: AccountUser | null;
 }
 
@@ -31,13 +34,20 @@ const KEYS = 'unnest($1::uuid[], $2::text[], $3::text[]) WITH ORDINALITY AS k(te
 // A token of GRANT_BEARING_MODELS comes with its live Grant, its live Session when it expires with it,
 // and its account (oidc-prefetch.ts).
 const TOKEN = `m.model = ANY('{${GRANT_BEARING_MODELS.join(',')}}'::text[])`;
+// The account that comes along: a token's or a Session's own (the account_id column), and the one an
+// Interaction's result signs in, which the resume reads next. The payload's value is only cast when it
+// is a uuid (any other value finds no user instead of failing the statement).
+const LOGIN = `m.payload #>> '{result,login,accountId}'`;
+const UUID_TEXT = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+const ACCOUNT_OF = `CASE WHEN ${TOKEN} OR m.model = 'Session' THEN m.account_id
+    WHEN m.model = 'Interaction' AND ${LOGIN} ~ '${UUID_TEXT}' THEN (${LOGIN})::uuid END`;
 const ALONG = `LEFT JOIN oidc_models g ON ${TOKEN}
     AND g.tenant_id = m.tenant_id AND g.model = 'Grant' AND g.id = m.grant_id
     AND (g.expires_at IS NULL OR g.expires_at > now())
   LEFT JOIN oidc_models s ON ${TOKEN} AND m.payload @> '{"expiresWithSession": true}'
     AND s.tenant_id = m.tenant_id AND s.model = 'Session' AND s.uid = m.payload->>'sessionUid'
     AND (s.expires_at IS NULL OR s.expires_at > now())
-  LEFT JOIN users u ON ${TOKEN} AND u.id = m.account_id AND u.tenant_id = m.tenant_id
+  LEFT JOIN users u ON u.id = ${ACCOUNT_OF} AND u.tenant_id = m.tenant_id
     AND u.status = '${ACCOUNT_STATUS}'`;
 const COLUMNS = `${PAYLOAD} AS payload, ${PAYLOAD.replaceAll('m.', 'g.')} AS grant,
   ${PAYLOAD.replaceAll('m.', 's.')} AS session,
@@ -65,7 +75,8 @@ export const keyColumns = (keys: ModelKey[]) => [
  * oidc-provider's `find` by primary key, batched (shared/batched.ts): the lookups asked for in one
  * event-loop turn — introspection's AccessToken, ClientCredentials and RefreshToken lookups of one token,
  * and those of concurrent requests — go to the database as one statement (consumptions are writes:
- * oidc-write-batch.ts). A token's Grant, Session and account come in the same statement (oidc-prefetch.ts).
+ * oidc-write-batch.ts). A token's Grant, Session and account, and a Session's or an Interaction's
+ * account, come in the same statement (oidc-prefetch.ts).
  */
 export class OidcKeyBatches {
   readonly find: (key: ModelKey) => Promise<FoundModel | undefined>;

@@ -5,11 +5,13 @@ import { currentProviderContext } from './oidc-provider-module.js';
  * account (docs/PERFORMANCE.md): oidc-provider looks the Session up by uid inside the token's `find`
  * (`checkSessionBinding`), the Grant right after it and then the account (`findAccount`), with no write
  * in between (refresh grant, userinfo, code grant), so reading them in the token's statement saves a
- * round trip each.
+ * round trip each. The same goes for the account of a Session and of an Interaction's login result:
+ * the authorization endpoint reads its Session and then that Session's account (`loadAccount`), and the
+ * resume reads its Interaction and then the account the result signs in (oidc-key-batches.ts).
  */
 export const GRANT_BEARING_MODELS = ['AccessToken', 'RefreshToken', 'AuthorizationCode'];
 
-/** What a token's lookup brought along, by the oidc-provider request (Koa context) that read it. */
+/** What a lookup brought along, by the oidc-provider request (Koa context) that read it. */
 const prefetched = new WeakMap<object, Map<string, object>>();
 
 /**

@@ -49,9 +49,22 @@ const CONSUME_AND_UPSERT = hot(
   'consume_and_upsert',
   `WITH consumed AS (${CONSUME_FROM(10)} RETURNING 1) ${UPSERT_MANY_TEXT}`,
 );
+// Deletions (a request's deferred destroys: oidc-deferred-writes.ts) with the consumptions and saves of
+// their batch, each list possibly empty; as above, no row is named twice.
+const DESTROY_CONSUME_AND_UPSERT = hot(
+  'destroy_consume_and_upsert',
+  `WITH consumed AS (${CONSUME_FROM(10)} RETURNING 1),
+  destroyed AS (DELETE FROM oidc_models m
+    USING unnest($13::uuid[], $14::text[], $15::text[]) AS d(tenant_id, model, id)
+    WHERE m.tenant_id = d.tenant_id AND m.model = d.model AND m.id = d.id RETURNING 1)
+  ${UPSERT_MANY_TEXT}`,
+);
 
-/** A save or a consumption, as the batch writes it. */
-export type ModelWrite = { kind: 'upsert'; row: ModelRow } | { kind: 'consume'; key: ModelKey };
+/** A save, a consumption or a deletion, as the batch writes it. */
+export type ModelWrite =
+  | { kind: 'upsert'; row: ModelRow }
+  | { kind: 'consume'; key: ModelKey }
+  | { kind: 'destroy'; key: ModelKey };
 
 /** One row's identity as a string: two writes with the same key write the same row. */
 export const rowKey = ({ tenantId, model, id }: ModelKey): string => `${tenantId} ${model} ${id}`;
@@ -68,8 +81,9 @@ const valuesOf = (r: ModelRow) => [
   r.accountId,
   r.expiresIn,
 ];
+const ROW_COLUMNS = 9; // valuesOf's length: an empty list of rows is still nine (empty) arrays
 const rowColumns = (rows: ModelRow[]) =>
-  valuesOf(rows[0] as ModelRow).map((_, c) => rows.map((row) => valuesOf(row)[c]));
+  Array.from({ length: ROW_COLUMNS }, (_, c) => rows.map((row) => valuesOf(row)[c]));
 
 type Failures = Map<number, unknown>;
 
@@ -107,7 +121,8 @@ class Batch {
 }
 
 /**
- * oidc-provider's saves (tokens, codes, sessions, grants) and consumptions, batched like OidcKeyBatches:
+ * oidc-provider's saves (tokens, codes, sessions, grants) and consumptions, and a request's deferred
+ * deletions (oidc-deferred-writes.ts), batched like OidcKeyBatches:
  * the writes asked for before the event loop next checks go to the database as one statement
  * (docs/PERFORMANCE.md). A group of writes (one, or a token request's deferred writes:
  * oidc-deferred-writes.ts) is written all or nothing and resolves once written. Two writes of one row
@@ -170,7 +185,11 @@ export class OidcWriteBatch {
   private async writeTogether(writes: ModelWrite[]): Promise<void> {
     const rows = writes.flatMap((w) => (w.kind === 'upsert' ? [w.row] : []));
     const keys = writes.flatMap((w) => (w.kind === 'consume' ? [w.key] : []));
-    if (keys.length === 0 && rows.length === 1) {
+    const doomed = writes.flatMap((w) => (w.kind === 'destroy' ? [w.key] : []));
+    if (doomed.length > 0) {
+      const values = [...rowColumns(rows), ...keyColumns(keys), ...keyColumns(doomed)];
+      await this.run(DESTROY_CONSUME_AND_UPSERT, values);
+    } else if (keys.length === 0 && rows.length === 1) {
       await this.run(UPSERT_ONE, valuesOf(rows[0] as ModelRow));
     } else if (keys.length === 0) {
       await this.run(UPSERT_MANY, rowColumns(rows));

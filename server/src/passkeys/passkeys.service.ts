@@ -24,6 +24,7 @@ import {
   userHandleOf,
 } from './passkey-credentials.js';
 import { PasskeysErrors } from './passkeys.errors.js';
+import { TenantPasskeys } from './tenant-passkeys.js';
 import { CHALLENGE_TTL_SECONDS, WebauthnChallenges } from './webauthn-challenges.js';
 
 /** @simplewebauthn/server and its ASN.1/COSE stack load with the first ceremony, not at start-up. */
@@ -37,6 +38,8 @@ export interface PasskeysDeps {
   /** PUBLIC_URL: its host is the RP ID, its origin the one expected in every ceremony. */
   publicUrl: string;
   challenges?: WebauthnChallenges;
+  /** Which tenants have passkeys, kept per process (default: one of its own on `dataSource`). */
+  tenantPasskeys?: TenantPasskeys;
   /** Tells the user a sign-in method was added (SECURITY.md item 6), in the same transaction. */
   notifyFactorAdded?: FactorAddedNotifier;
 }
@@ -67,14 +70,24 @@ const TIMEOUT_MS = CHALLENGE_TTL_SECONDS * 1000;
  */
 export class PasskeysService {
   private readonly challenges: WebauthnChallenges;
+  private readonly tenantPasskeys: TenantPasskeys;
   readonly rpId: string;
   readonly origin: string;
 
   constructor(private readonly deps: PasskeysDeps) {
     this.challenges = deps.challenges ?? new WebauthnChallenges();
+    this.tenantPasskeys = deps.tenantPasskeys ?? new TenantPasskeys(deps.dataSource);
     const url = new URL(deps.publicUrl);
     this.rpId = url.hostname;
     this.origin = url.origin;
+  }
+
+  /**
+   * Whether any user of the tenant has a passkey (the identifier page's passkey button), from this
+   * process's cache: a passkey registered here counts at once, one registered elsewhere within seconds.
+   */
+  tenantHasPasskeys(tenantId: string): Promise<boolean> {
+    return this.tenantPasskeys.has(tenantId);
   }
 
   async registrationOptions(tenant: Tenant, user: User): Promise<PublicKeyCredentialCreationOptionsJSON> {
@@ -137,7 +150,7 @@ export class PasskeysService {
       backedUp: info.credentialBackedUp,
       deviceType: info.credentialDeviceType,
     };
-    return this.deps.dataSource.transaction(async (tx) => {
+    const stored = await this.deps.dataSource.transaction(async (tx) => {
       const clash = await tx.findOneBy(Credential, {
         tenantId: tenant.id,
         webauthnCredentialId: info.credential.id,
@@ -167,6 +180,8 @@ export class PasskeysService {
       await this.deps.notifyFactorAdded?.(tx, tenant, user, 'passkey');
       return credential;
     });
+    this.tenantPasskeys.added(tenant.id);
+    return stored;
   }
 
   /**

@@ -9,7 +9,7 @@ import { createOidcAdapterFactory } from '../../src/oidc/oidc-adapter.js';
 import {
   deferProtocolWrites,
   deferWrite,
-  savedIn,
+  pendingIn,
   type WritesFailed,
 } from '../../src/oidc/oidc-deferred-writes.js';
 import { loadOidcProvider } from '../../src/oidc/oidc-provider-module.js';
@@ -28,10 +28,11 @@ const client = {
   id_token_signed_response_alg: 'ES256' as const,
 };
 const basicAuth = `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`;
-// Refuses to store an access token of account `refused`: a write that fails inside the database.
+// Refuses to store an access token or a code of an account named `refused…`: a write that fails inside
+// the database.
 const REFUSING_FUNCTION = `CREATE OR REPLACE FUNCTION refuse_marked_access_token() RETURNS trigger LANGUAGE plpgsql AS $$
   BEGIN
-    IF NEW.model = 'AccessToken' AND NEW.payload->>'accountId' = 'refused' THEN
+    IF NEW.model IN ('AccessToken', 'AuthorizationCode') AND NEW.payload->>'accountId' LIKE 'refused%' THEN
       RAISE EXCEPTION 'refused by the test';
     END IF;
     RETURN NEW;
@@ -44,10 +45,12 @@ const failWith: WritesFailed = async (ctx) => {
 };
 
 /**
- * The token endpoint's writes wait for its answer and go to the database together (docs/PERFORMANCE.md):
- * a refresh rotation spends the old token, stores the new one and the access token all or nothing.
+ * The token endpoint's and the browser routes' writes wait for the answer and go to the database together
+ * (docs/PERFORMANCE.md): a refresh rotation spends the old token, stores the new one and the access token
+ * all or nothing; a resume deletes its Interaction (and a renewed Session's old id) in the statement that
+ * stores the code and the Session.
  */
-describeOnBothDatabases('oidc-provider token endpoint writes, deferred', (db) => {
+describeOnBothDatabases('oidc-provider protocol writes, deferred', (db) => {
   let server: http.Server;
   let provider: Provider;
   let tenantId: string;
@@ -111,6 +114,59 @@ describeOnBothDatabases('oidc-provider token endpoint writes, deferred', (db) =>
       [tenantId, grantId],
     );
 
+  /** A browser's cookies for this provider (by name: each test cookie is sent on every path). */
+  const browser = () => new Map<string, string>();
+  async function visit(path: string, cookies: Map<string, string>) {
+    const cookie = [...cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+    const response = await fetch(`${baseUrl}${path}`, { redirect: 'manual', headers: { cookie } });
+    for (const line of response.headers.getSetCookie()) {
+      const [name = '', value = ''] = (line.split(';')[0] ?? '').split('=');
+      if (value === '') cookies.delete(name);
+      else cookies.set(name, value);
+    }
+    return { status: response.status, location: response.headers.get('location') ?? '', response };
+  }
+
+  /** Starts an authorization request and returns its interaction's uid. */
+  async function authorize(cookies: Map<string, string>, prompt?: string): Promise<string> {
+    const query = new URLSearchParams({
+      client_id: client.client_id,
+      response_type: 'code',
+      scope: 'openid',
+      redirect_uri: client.redirect_uris[0] as string,
+      ...(prompt ? { prompt } : {}),
+    });
+    const { status, location } = await visit(`/auth?${query}`, cookies);
+    expect(status, location).to.equal(303);
+    return location.split('/').pop() as string;
+  }
+
+  /** What the hosted pages do when the user has signed in: the interaction's result, with consent. */
+  async function signIn(uid: string, accountId: string): Promise<void> {
+    const grant = new provider.Grant({ accountId, clientId: client.client_id });
+    grant.addOIDCScope('openid');
+    const interaction = await provider.Interaction.find(uid);
+    if (!interaction) throw new Error(`no interaction ${uid}`);
+    interaction.result = { login: { accountId }, consent: { grantId: await grant.save() } };
+    await interaction.save((interaction.exp as number) - Math.floor(Date.now() / 1000));
+  }
+
+  const stored = (model: string, accountId: string) =>
+    rows(
+      db.dataSource,
+      `SELECT id FROM oidc_models WHERE tenant_id = $1 AND model = $2 AND payload->>'accountId' = $3
+       ORDER BY id`,
+      [tenantId, model, accountId],
+    );
+  const interactionStored = async (uid: string) =>
+    (
+      await rows(
+        db.dataSource,
+        `SELECT 1 FROM oidc_models WHERE tenant_id = $1 AND model = 'Interaction' AND id = $2`,
+        [tenantId, uid],
+      )
+    ).length === 1;
+
   it('rotates a refresh token: the old one spent, the new one and the access token stored', async () => {
     const { value, grantId } = await refreshTokenOf('user-1');
     const { status, body } = await refresh(value);
@@ -167,8 +223,8 @@ describeOnBothDatabases('oidc-provider token endpoint writes, deferred', (db) =>
     const token = { method: 'POST', oidc: { route: 'token' } } as unknown as KoaContextWithOIDC;
     await middleware(token, async () => {
       expect(deferWrite(token, writer, { kind: 'upsert', row })).to.equal(true);
-      expect(savedIn(token, tenantId, 'AccessToken', 'deferred-at')).to.equal(row.payload);
-      expect(savedIn({}, tenantId, 'AccessToken', 'deferred-at')).to.equal(undefined);
+      expect(pendingIn(token, tenantId, 'AccessToken', 'deferred-at')).to.equal(row.payload);
+      expect(pendingIn({}, tenantId, 'AccessToken', 'deferred-at')).to.equal(undefined);
       expect(await stored()).to.deep.equal([]);
     });
     expect(await stored()).to.deep.equal([{ id: 'deferred-at' }]);
@@ -203,7 +259,98 @@ describeOnBothDatabases('oidc-provider token endpoint writes, deferred', (db) =>
       expect(deferWrite(ctx, writer, { kind: 'upsert', row: orphan })).to.equal(true);
     });
     expect(ctx.status).to.equal(500);
-    expect(removed).to.deep.equal(['Location']);
+    expect(removed).to.deep.equal(['Location', 'Set-Cookie']);
     expect(rendered).to.deep.equal(['server_error']);
+  });
+  it("deletes the Interaction with the resume's other writes; the request no longer finds it", async () => {
+    const cookies = browser();
+    const uid = await authorize(cookies);
+    await signIn(uid, 'user-resume');
+    const foundInRequest: Promise<unknown>[] = [];
+    const findAgain = () => foundInRequest.push(provider.Interaction.find(uid));
+    provider.once('authorization.success', findAgain); // inside the resume, after its destroy
+    const { status, location } = await visit(`/auth/${uid}`, cookies);
+    expect(status).to.equal(303);
+    expect(location).to.match(/^https:\/\/rp\.example\/cb\?code=/);
+    expect(await Promise.all(foundInRequest)).to.deep.equal([undefined]);
+    expect(await interactionStored(uid)).to.equal(false);
+    expect(await stored('AuthorizationCode', 'user-resume')).to.have.length(1);
+    expect(await stored('Session', 'user-resume')).to.have.length(1);
+  });
+
+  it("keeps the Interaction when the resume's statement fails: no cookie changes, and a reload succeeds", async () => {
+    const cookies = browser();
+    const uid = await authorize(cookies);
+    await signIn(uid, 'refused-resume');
+    const before = new Map(cookies);
+    await db.dataSource.query(REFUSING_TRIGGER);
+    try {
+      const failed = await visit(`/auth/${uid}`, cookies);
+      expect(failed.status).to.equal(500);
+      expect(failed.location).to.equal('');
+      expect(failed.response.headers.getSetCookie()).to.deep.equal([]);
+      expect(await failed.response.text()).to.equal('the error page');
+      expect(await interactionStored(uid)).to.equal(true);
+      expect(await stored('AuthorizationCode', 'refused-resume')).to.deep.equal([]);
+      expect(await stored('Session', 'refused-resume')).to.deep.equal([]);
+    } finally {
+      await db.dataSource.query('DROP TRIGGER refuse_marked_access_token ON oidc_models');
+    }
+    expect(cookies).to.deep.equal(before);
+    const retried = await visit(`/auth/${uid}`, cookies);
+    expect(retried.status).to.equal(303);
+    expect(retried.location).to.match(/^https:\/\/rp\.example\/cb\?code=/);
+    expect(await interactionStored(uid)).to.equal(false);
+  });
+
+  it("keeps a signed-in Session's old id when the resume that renews it fails", async () => {
+    const cookies = browser();
+    const first = await authorize(cookies);
+    await signIn(first, 'refused-sso');
+    expect((await visit(`/auth/${first}`, cookies)).status).to.equal(303);
+    const [session] = await stored('Session', 'refused-sso');
+    expect(session).to.not.equal(undefined);
+
+    const uid = await authorize(cookies, 'login');
+    await signIn(uid, 'refused-sso');
+    await db.dataSource.query(REFUSING_TRIGGER);
+    try {
+      expect((await visit(`/auth/${uid}`, cookies)).status).to.equal(500);
+      expect(await stored('Session', 'refused-sso')).to.deep.equal([session]);
+      expect(await interactionStored(uid)).to.equal(true);
+    } finally {
+      await db.dataSource.query('DROP TRIGGER refuse_marked_access_token ON oidc_models');
+    }
+    expect((await visit(`/auth/${uid}`, cookies)).status).to.equal(303);
+    const renewed = await stored('Session', 'refused-sso');
+    expect(renewed).to.have.length(1);
+    expect(renewed).to.not.deep.equal([session]);
+  });
+
+  it('defers the deletion of an Interaction or a Session only; a later deletion replaces a save', async () => {
+    const writer = new OidcWriteBatch(db.dataSource);
+    const key = { tenantId, model: 'Interaction', id: 'doomed-interaction' };
+    const row = {
+      ...key,
+      payload: JSON.stringify({ jti: key.id, kind: 'Interaction' }),
+      grantId: null,
+      userCode: null,
+      uid: null,
+      accountId: null,
+      expiresIn: 60,
+    };
+    await writer.upsert(row);
+    const middleware = deferProtocolWrites(createLogger('silent'), failWith);
+    const resume = { method: 'GET', oidc: { route: 'resume' } } as unknown as KoaContextWithOIDC;
+    await middleware(resume, async () => {
+      expect(deferWrite(resume, writer, { kind: 'upsert', row })).to.equal(true);
+      expect(deferWrite(resume, writer, { kind: 'destroy', key })).to.equal(true);
+      expect(pendingIn(resume, tenantId, 'Interaction', key.id)).to.equal(null);
+      expect(() => deferWrite(resume, writer, { kind: 'upsert', row })).to.throw(/twice/);
+      const token = { tenantId, model: 'AccessToken', id: 'not-deferred' };
+      expect(deferWrite(resume, writer, { kind: 'destroy', key: token }), 'a token').to.equal(false);
+      expect(await interactionStored(key.id)).to.equal(true);
+    });
+    expect(await interactionStored(key.id)).to.equal(false);
   });
 });

@@ -6,8 +6,9 @@ import { createTenant, createUser } from '../db/seed.js';
 import { describeOnBothDatabases } from '../support/databases.js';
 
 /**
- * A token's lookup brings its live Grant (and Session, when it expires with it) in the same statement (docs/PERFORMANCE.md), kept for the one
- * request that read it and used once.
+ * A token's lookup brings its live Grant (and Session, when it expires with it) and its account in the
+ * same statement, as do a Session's and an Interaction's lookups their account (docs/PERFORMANCE.md),
+ * kept for the one request that read it and used once.
  */
 describeOnBothDatabases('oidc key lookups with the Grant of a token', (db) => {
   let tenantId: string;
@@ -79,6 +80,46 @@ describeOnBothDatabases('oidc key lookups with the Grant of a token', (db) => {
 
     await db.dataSource.query(`UPDATE users SET status = 'blocked' WHERE id = $1`, [userId]);
     expect((await keys.find({ tenantId, model: 'AccessToken', id: 'at-user' }))?.account).to.equal(null);
+  });
+
+  it("brings the account an Interaction's login result names, and a Session's account", async () => {
+    const userId = await createUser(db.dataSource, tenantId);
+    const strangerId = await createUser(db.dataSource, await createTenant(db.dataSource, 'prefetch-other'));
+    const interaction = (id: string, fields: Record<string, unknown>) =>
+      save('Interaction', id, { kind: 'Interaction', jti: id, ...fields });
+    const signsIn = (accountId: string) => ({ result: { login: { accountId, ts: 1 } } });
+    await interaction('int-login', signsIn(userId));
+    await interaction('int-upper', signsIn(userId.toUpperCase()));
+    await interaction('int-pending', { session: { accountId: userId, uid: 'uid-x' } });
+    await interaction('int-stranger', signsIn(strangerId));
+    await interaction('int-junk', signsIn("'; SELECT 1; --"));
+    await save('Session', 'sess-user', {
+      kind: 'Session',
+      jti: 'sess-user',
+      uid: 'uid-user',
+      accountId: userId,
+    });
+
+    const ids = ['int-login', 'int-upper', 'int-pending', 'int-stranger', 'int-junk'];
+    const found = await Promise.all([
+      ...ids.map((id) => keys.find({ tenantId, model: 'Interaction', id })),
+      keys.find({ tenantId, model: 'Session', id: 'sess-user' }),
+    ]);
+    expect(found.map((row) => row?.account?.id ?? null)).to.deep.equal([
+      userId, // the resume signs this account in and reads it next
+      userId,
+      null, // no result yet: the hosted pages read it, not findAccount
+      null, // a user of another tenant
+      null, // not a user id: no account, and no error
+      userId, // the authorization endpoint reads a signed-in Session's account next
+    ]);
+    expect(
+      (await keys.find({ tenantId, model: 'Interaction', id: 'int-login' }))?.account?.fieldKeys,
+    ).to.deep.equal([]);
+
+    await db.dataSource.query(`UPDATE users SET status = 'blocked' WHERE id = $1`, [userId]);
+    expect((await keys.find({ tenantId, model: 'Interaction', id: 'int-login' }))?.account).to.equal(null);
+    expect((await keys.find({ tenantId, model: 'Session', id: 'sess-user' }))?.account).to.equal(null);
   });
 
   it('keeps a remembered model for its request only, and hands it out once', () => {
