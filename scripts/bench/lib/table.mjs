@@ -48,6 +48,12 @@ export function formatTable(results) {
         '',
       );
     if (s.bare) out += line('', 'oidc-provider', s.bare, s.bareRatio, '(ratio: portico to it)');
+    if (s.repetitions) {
+      const each = s.repetitions.map((r) =>
+        r.ratio === undefined ? num(r.perCpuSecond) : `${num(r.perCpuSecond)} (${num(r.ratio, 2)}×)`,
+      );
+      out += `  ${s.repetitions.length} runs, per CPU-s (ratio): ${each.join(' / ')}; the median run is shown\n`;
+    }
     if (s.portico.firstError) out += `  first error: ${s.portico.firstError.slice(0, 200)}\n`;
     if (s.bare?.firstError) out += `  first error (bare): ${s.bare.firstError.slice(0, 200)}\n`;
   }
