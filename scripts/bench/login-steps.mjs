@@ -1,14 +1,8 @@
 #!/usr/bin/env node
-// Where a password login spends the server's CPU: one serve process, logins run one at a time, the
-// process's CPU seconds (/proc) read around each HTTP request of the flow and averaged per step.
-// With --bare, the same flow on the bare oidc-provider of the benchmarks (reference-server.mjs).
-//   node scripts/bench/login-steps.mjs [logins=40] [--tenant bench] [--postgres postgres://…/postgres]
-//                                      [--cpu-prof <dir>] [--bare]
-import os from 'node:os';
 import path from 'node:path';
 import { completeHostedPages } from '../../dist/test/support/oidc-flows.js';
 import { UserAgent } from '../../dist/test/support/user-agent.js';
-import { BENCH_CLIENT, BENCH_USER, kickstartYaml, REFERENCE_LOGIN_CLIENTS } from './lib/fixtures.mjs';
+import { BENCH_CLIENT, BENCH_USER, REFERENCE_LOGIN_CLIENTS } from './lib/fixtures.mjs';
 import { tokenRequest } from './lib/flows.mjs';
 import { HttpClient } from './lib/load.mjs';
 import { cpuSecondsOf } from './lib/proc.mjs';
@@ -16,10 +10,9 @@ import {
   createDatabase,
   dropDatabase,
   freePort,
-  porticoEnv,
+  singleServeEnv,
   startPortico,
   startReference,
-  writeKickstart,
 } from './lib/servers.mjs';
 
 const argv = process.argv.slice(2);
@@ -41,16 +34,7 @@ if (bare) {
   child = await startReference(port, nodeArgs);
 } else {
   databaseUrl = await createDatabase(admin, name);
-  const env = porticoEnv({
-    databaseUrl,
-    redisUrl: 'redis://127.0.0.1:6379',
-    port,
-    managementPort: await freePort(),
-    webConcurrency: 1,
-    logLevel: 'warn',
-    kickstart: writeKickstart(path.join(os.tmpdir(), `${name}.yaml`), kickstartYaml()),
-  });
-  ({ child } = await startPortico(env, { nodeArgs }));
+  ({ child } = await startPortico(await singleServeEnv(databaseUrl, name, port), { nodeArgs }));
 }
 const steps = new Map();
 try {

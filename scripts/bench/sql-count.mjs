@@ -7,17 +7,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { completeHostedPages } from '../../dist/test/support/oidc-flows.js';
 import { UserAgent } from '../../dist/test/support/user-agent.js';
-import { BENCH_CLIENT, BENCH_TENANTS, BENCH_USER, kickstartYaml } from './lib/fixtures.mjs';
+import { BENCH_CLIENT, BENCH_TENANTS, BENCH_USER } from './lib/fixtures.mjs';
 import { clientCredentials, introspection, refreshTokenFor, tokenRequest, userinfo } from './lib/flows.mjs';
 import { HttpClient } from './lib/load.mjs';
 import {
   createDatabase,
   dropDatabase,
   freePort,
-  porticoEnv,
   repoRoot,
+  singleServeEnv,
   startPortico,
-  writeKickstart,
 } from './lib/servers.mjs';
 
 const argv = process.argv.slice(2);
@@ -30,18 +29,7 @@ const log = path.join(os.tmpdir(), `${name}.sql.log`);
 writeFileSync(log, '');
 const databaseUrl = await createDatabase(admin, name);
 const port = await freePort();
-const env = {
-  ...porticoEnv({
-    databaseUrl,
-    redisUrl: 'redis://127.0.0.1:6379',
-    port,
-    managementPort: await freePort(),
-    webConcurrency: 1,
-    logLevel: 'warn',
-    kickstart: writeKickstart(path.join(os.tmpdir(), `${name}.yaml`), kickstartYaml()),
-  }),
-  PORTICO_BENCH_SQL_LOG: log,
-};
+const env = { ...(await singleServeEnv(databaseUrl, name, port)), PORTICO_BENCH_SQL_LOG: log };
 const preload = path.join(repoRoot, 'scripts/bench/lib/count-queries.mjs');
 const { child } = await startPortico(env, { nodeArgs: ['--import', preload] });
 const origin = `http://127.0.0.1:${port}`;

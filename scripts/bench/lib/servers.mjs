@@ -3,8 +3,10 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { kickstartYaml } from './fixtures.mjs';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const porticoBin = path.join(repoRoot, 'server/bin/portico.js');
@@ -95,6 +97,22 @@ export function porticoEnv({
     ...(kickstart ? { PORTICO_KICKSTART: kickstart } : {}),
   };
 }
+/**
+ * One serve process on a fresh database `name`, with the bench kickstart file (fixtures.mjs), Redis and
+ * warn-level logs: the set-up of the scripts that look into single requests (login-steps, sql-count).
+ */
+export async function singleServeEnv(databaseUrl, name, port) {
+  return porticoEnv({
+    databaseUrl,
+    redisUrl: 'redis://127.0.0.1:6379',
+    port,
+    managementPort: await freePort(),
+    webConcurrency: 1,
+    logLevel: 'warn',
+    kickstart: writeKickstart(path.join(os.tmpdir(), `${name}.yaml`), kickstartYaml()),
+  });
+}
+
 const SECRET_KEY = randomBytes(32).toString('base64');
 
 export function writeKickstart(file, yaml) {
