@@ -244,6 +244,10 @@ describe('GraphQL consent policies, receipts and profile fields', function () {
     expect(
       codesOf(await api.gql(create, { input: { key: 'age', type: 'number' } }, KEYS.acmeReader)),
     ).to.deep.equal(['FORBIDDEN']);
+    // Logins keep whether the tenant has profile fields at all with its provider: adding one (and
+    // deleting one, below) must rebuild it.
+    const { providers } = api.server.portico;
+    const built = await providers.get('acme');
     const created = await api.gql<{ createProfileField: { id: string } }>(
       create,
       {
@@ -258,6 +262,8 @@ describe('GraphQL consent policies, receipts and profile fields', function () {
       KEYS.acmeWriter,
     );
     expect(created.errors).to.equal(undefined);
+    expect(built).to.not.equal(undefined);
+    expect(providers.cached('acme'), 'provider rebuilt after createProfileField').to.not.equal(built);
     const id = created.data!.createProfileField.id;
     expect(
       codesOf(await api.gql(create, { input: { key: 'company', type: 'date' } }, KEYS.acmeWriter)),
@@ -306,12 +312,14 @@ describe('GraphQL consent policies, receipts and profile fields', function () {
     const claims = await account!.claims('id_token', 'openid profile', {}, []);
     expect(claims.profile_fields).to.deep.equal({ company: 'Bob & Co' });
 
+    const beforeDelete = await providers.get('acme');
     const deleted = await api.gql(
       'mutation($id: ID!) { deleteProfileField(id: $id) }',
       { id },
       KEYS.acmeWriter,
     );
     expect(deleted.data).to.deep.equal({ deleteProfileField: id });
+    expect(providers.cached('acme'), 'provider rebuilt after deleteProfileField').to.not.equal(beforeDelete);
   });
 
   it('deleting a user keeps their receipts, without ip and user agent', async () => {
