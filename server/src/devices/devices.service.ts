@@ -77,23 +77,9 @@ export class DevicesService {
          SET last_seen_at = now(), last_ip = EXCLUDED.last_ip, user_agent = EXCLUDED.user_agent`;
   }
 
-  /** Whether the user signed in from this device before. */
-  async isKnown(
-    manager: EntityManager,
-    tenantId: string,
-    userId: string,
-    deviceId: string | undefined,
-  ): Promise<boolean> {
-    if (!isDeviceId(deviceId)) return false;
-    const params = new StatementParams();
-    const known = this.knownCondition(params, tenantId, userId, deviceId);
-    const rows: { known: boolean }[] = await manager.query(`SELECT ${known} AS known`, params.values);
-    return rows[0]?.known === true;
-  }
-
   /**
-   * `isKnown` as a boolean expression for the caller to put in its own statement (the risk signals of a
-   * login read in one): `false` without a device id.
+   * Whether the user signed in from this device before, as a boolean expression for the caller to put
+   * in its own statement (the risk signals of a login are read in one): `false` without a device id.
    */
   knownCondition(
     params: StatementParams,

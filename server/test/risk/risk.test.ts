@@ -186,9 +186,12 @@ describeOnBothDatabases('remembered devices', (db) => {
     expect(await harness.devices.isRemembered(manager, tenant, user.id, remembered.cookieValue)).to.equal(
       false,
     );
-    expect(
-      await harness.devices.isKnown(manager, tenant.id, user.id, deviceId),
-      'still a known device',
-    ).to.equal(true);
+    const assessed = await harness.risk.assess(manager, tenant, {
+      userId: user.id,
+      deviceId,
+      ip: null,
+      loginStartedAt: new Date(),
+    });
+    expect(assessed.signals.newDevice, 'still a known device').to.equal(false);
   });
 });
