@@ -87,7 +87,7 @@ export class LockoutService {
     userId: string,
     counted: CountedAttempt | undefined,
   ): Promise<AttemptAdmission> {
-    if (counted !== undefined && counted !== null && counted.consecutive_failures !== null) {
+    if (counted && counted.consecutive_failures !== null) {
       return {
         admitted: true,
         failures: Number(counted.consecutive_failures),

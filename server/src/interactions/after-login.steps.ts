@@ -6,7 +6,7 @@ import { cookieValue } from '../http/cookies.js';
 import type { ErrorMessageKey } from '../i18n/translate.js';
 import type { CompletedFactor, SecondFactorKind } from '../mfa/factors.js';
 import type { LoginRequirement } from '../mfa/mfa-policy.js';
-import type { TenantProvider } from '../oidc/provider-cache.js';
+import { EntryScoped } from '../oidc/provider-cache.js';
 import type { MissingField } from '../profiles/profile-fields.service.js';
 import type { FieldError } from '../profiles/profile-values.js';
 import type { RiskAssessment } from '../risk/risk-score.js';
@@ -259,40 +259,25 @@ function deviceIdOf(step: Step): string | undefined {
 /** What the login reads of the authorization request's application. */
 type LoginApplication = Pick<Application, 'id' | 'config'>;
 
-/**
- * Applications read by logins, per tenant provider entry: every change to a tenant's applications
- * rebuilds its provider (`tenantsChanged`, on every replica), which replaces the entry and so drops
- * what was kept here. Keys are client ids that oidc-provider let through: the tenant's own clients.
- */
-const applicationsByEntry = new WeakMap<TenantProvider, Map<string, LoginApplication | null>>();
+/** Per tenant provider entry (provider-cache.ts): the applications logins ask for, by client id. */
+const applications = new EntryScoped<LoginApplication | null>();
+/** Per tenant provider entry: whether the tenant has consent policies and profile fields at all. */
+const promptSources = new EntryScoped<PromptSources>();
 
-/**
- * Whether the tenant has consent policies and profile fields, per tenant provider entry as above:
- * creating or deleting either rebuilds the provider (`tenantsChanged`, from GraphQL and kickstart).
- */
-const promptSourcesByEntry = new WeakMap<TenantProvider, PromptSources>();
-
-async function promptSourcesOf(step: Step, deps: InteractionDeps): Promise<PromptSources> {
-  const known = promptSourcesByEntry.get(step.entry);
-  if (known !== undefined) return known;
-  const sources = await deps.loginPrompts.sourcesOf(step.entry.tenant.id);
-  promptSourcesByEntry.set(step.entry, sources);
-  return sources;
+function promptSourcesOf(step: Step, deps: InteractionDeps): Promise<PromptSources> {
+  return promptSources.get(step.entry, 'tenant', () => deps.loginPrompts.sourcesOf(step.entry.tenant.id));
 }
 
-async function applicationOf(step: Step, deps: InteractionDeps): Promise<LoginApplication | null> {
+/** Client ids reach here only when oidc-provider let them through: the tenant's own clients. */
+function applicationOf(step: Step, deps: InteractionDeps): Promise<LoginApplication | null> {
   const clientId = stringOf(step.details.params.client_id) ?? '';
-  const known = applicationsByEntry.get(step.entry) ?? new Map<string, LoginApplication | null>();
-  applicationsByEntry.set(step.entry, known);
-  const cached = known.get(clientId);
-  if (cached !== undefined) return cached;
-  const rows: LoginApplication[] = await deps.dataSource.query(
-    'SELECT id, config FROM applications WHERE tenant_id = $1 AND client_id = $2 LIMIT 1',
-    [step.entry.tenant.id, clientId],
-  );
-  const application = rows[0] ?? null;
-  known.set(clientId, application);
-  return application;
+  return applications.get(step.entry, clientId, async () => {
+    const rows: LoginApplication[] = await deps.dataSource.query(
+      'SELECT id, config FROM applications WHERE tenant_id = $1 AND client_id = $2 LIMIT 1',
+      [step.entry.tenant.id, clientId],
+    );
+    return rows[0] ?? null;
+  });
 }
 
 function showPolicies(

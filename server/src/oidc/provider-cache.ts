@@ -88,3 +88,23 @@ export class ProviderCache {
     }
   }
 }
+
+/**
+ * Values kept with a tenant's provider entry, for configuration that requests read on every login and
+ * that changes only with a rebuild: every change to a tenant's applications, keys, settings, consent
+ * policies or profile fields invalidates its entry (`tenantsChanged`, on every replica), which drops
+ * what was kept here with it. Not for user data.
+ */
+export class EntryScoped<T> {
+  private readonly values = new WeakMap<TenantProvider, Map<string, T>>();
+
+  /** The value of `key` for this entry, loaded once (a failed load is not kept). */
+  async get(entry: TenantProvider, key: string, load: () => Promise<T>): Promise<T> {
+    const known = this.values.get(entry) ?? new Map<string, T>();
+    this.values.set(entry, known);
+    if (known.has(key)) return known.get(key) as T;
+    const value = await load();
+    known.set(key, value);
+    return value;
+  }
+}

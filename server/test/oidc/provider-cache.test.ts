@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type Provider from 'oidc-provider';
-import { ProviderCache } from '../../src/oidc/provider-cache.js';
+import { EntryScoped, ProviderCache } from '../../src/oidc/provider-cache.js';
 import { createLogger } from '../../src/shared/logger.js';
 import type { Tenant } from '../../src/tenants/tenant.entity.js';
 
@@ -63,5 +63,30 @@ describe('tenant provider cache', () => {
     const { cache } = cacheWith({ disabled: ['frozen'] });
     expect(await cache.get('missing')).to.equal(null);
     expect(await cache.get('frozen')).to.equal(null);
+  });
+
+  it('keeps entry-scoped values until the entry is invalidated, and never a failed load', async () => {
+    const { cache } = cacheWith();
+    const scoped = new EntryScoped<string | null>();
+    let loads = 0;
+    const load = async () => {
+      loads += 1;
+      return loads === 1 ? null : `value ${loads}`;
+    };
+    const first = (await cache.get('acme'))!;
+    expect(await scoped.get(first, 'k', load)).to.equal(null);
+    expect(await scoped.get(first, 'k', load), 'null is kept too').to.equal(null);
+    expect(loads).to.equal(1);
+    cache.invalidate('acme');
+    const rebuilt = (await cache.get('acme'))!;
+    expect(await scoped.get(rebuilt, 'k', load)).to.equal('value 2');
+    let failed = false;
+    await scoped
+      .get(rebuilt, 'other', () => Promise.reject(new Error('down')))
+      .catch(() => {
+        failed = true;
+      });
+    expect(failed).to.equal(true);
+    expect(await scoped.get(rebuilt, 'other', load)).to.equal('value 3');
   });
 });
