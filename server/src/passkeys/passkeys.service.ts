@@ -84,7 +84,8 @@ export class PasskeysService {
 
   /**
    * Whether any user of the tenant has a passkey (the identifier page's passkey button), from this
-   * process's cache: a passkey registered here counts at once, one registered elsewhere within seconds.
+   * process's cache: a passkey registered here counts at once, one registered elsewhere within seconds,
+   * and a tenant's last passkey removed anywhere within a minute.
    */
   tenantHasPasskeys(tenantId: string): Promise<boolean> {
     return this.tenantPasskeys.has(tenantId);
