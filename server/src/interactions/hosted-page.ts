@@ -26,12 +26,7 @@ export interface RenderedPage {
  */
 export function pageContext(request: PageRequest, formActionOrigins: readonly string[] = []): RenderedPage {
   const settings = resolveTenantSettings(request.tenant.settings);
-  const locale: Locale = negotiateLocale({
-    uiLocales: request.uiLocales,
-    acceptLanguage: request.acceptLanguage,
-    supported: settings.locales.supported,
-    fallback: settings.locales.default,
-  });
+  const locale = pageLocale(request);
   const nonce = createCspNonce();
   return {
     context: {
@@ -43,6 +38,17 @@ export function pageContext(request: PageRequest, formActionOrigins: readonly st
     },
     headers: { ...hostedPageHeaders({ nonce, formActionOrigins }), 'Cache-Control': 'no-store' },
   };
+}
+
+/** The locale a hosted page is shown in: `ui_locales`, then Accept-Language, within the tenant's locales. */
+export function pageLocale(request: PageRequest): Locale {
+  const { locales } = resolveTenantSettings(request.tenant.settings);
+  return negotiateLocale({
+    uiLocales: request.uiLocales,
+    acceptLanguage: request.acceptLanguage,
+    supported: locales.supported,
+    fallback: locales.default,
+  });
 }
 
 /**

@@ -12,7 +12,7 @@ import type { MfaServices } from '../mfa/mfa.services.js';
 import type { ProviderCache, TenantProvider } from '../oidc/provider-cache.js';
 import { TenantsErrors } from '../tenants/tenants.errors.js';
 import type { ContactVerificationService } from '../users/contact-verification.service.js';
-import { type CsrfTokens, pageContext } from './hosted-page.js';
+import { type CsrfTokens, pageContext, pageLocale } from './hosted-page.js';
 import type { LoginPromptsService } from './login-prompts.service.js';
 import type { RegistrationService } from './registration.service.js';
 import { errorPage } from './views/index.js';
@@ -68,11 +68,11 @@ export function withStep(deps: InteractionDeps, handler: StepHandler, isPost = f
     }
     if (details.uid !== req.params.uid) return renderError(entry, req, res, 'error.sessionExpired', 400);
     const base = `/t/${slug}/interaction/${details.uid}`;
-    const locale = pageContext({
+    const locale = pageLocale({
       tenant: entry.tenant,
       uiLocales: stringParam(details.params.ui_locales),
       acceptLanguage: req.get('accept-language'),
-    }).context.locale;
+    });
     const step: Step = { entry, details, req, res, base, locale, startedAt };
     if (isPost && !deps.csrf.verify(entry.tenant.id, details.uid, req.body?._csrf)) {
       return renderError(entry, req, res, 'error.formExpired', 403);
