@@ -128,24 +128,43 @@ export class ConsentService {
 
   /** Where the user stands with every current policy of the tenant (one statement: this runs per login). */
   async stateFor(manager: EntityManager, tenantId: string, userId: string): Promise<ConsentState[]> {
-    const rows: (PolicyRow & StateColumns)[] = await manager.query(
-      `WITH current AS (${CURRENT_POLICIES}), latest AS (${LATEST_DECISIONS})
-       SELECT current.*, latest.version AS decided_version, latest.decision, latest.created_at AS decided_at
-         FROM current LEFT JOIN latest USING (key)
-        ORDER BY current.key`,
-      [tenantId, userId],
+    return (await this.statesFor(manager, tenantId, [userId])).get(userId) ?? [];
+  }
+
+  /**
+   * `stateFor` of several users of the tenant in one statement (GraphQL `users { consents }`), by user id
+   * as given.
+   */
+  async statesFor(
+    manager: EntityManager,
+    tenantId: string,
+    userIds: readonly string[],
+  ): Promise<Map<string, ConsentState[]>> {
+    const rows: (PolicyRow & StateColumns & { user_id: string })[] = await manager.query(
+      `WITH current AS (${CURRENT_POLICIES}),
+       asked AS (SELECT DISTINCT unnest($2::uuid[]) AS user_id),
+       latest AS (${LATEST_DECISIONS_OF_USERS})
+       SELECT asked.user_id, current.*, latest.version AS decided_version, latest.decision,
+              latest.created_at AS decided_at
+         FROM asked CROSS JOIN current
+         LEFT JOIN latest ON latest.user_id = asked.user_id AND latest.key = current.key
+        ORDER BY asked.user_id, current.key`,
+      [tenantId, userIds],
     );
-    return rows.map((row) => {
+    const states = new Map<string, ConsentState[]>(userIds.map((id) => [id, []]));
+    const asGiven = new Map(userIds.map((id) => [id.toLowerCase(), id]));
+    for (const row of rows) {
       const policy = policyOf(row);
       const granted = row.decision === 'granted' && row.decided_version === policy.version;
-      return {
+      states.get(asGiven.get(row.user_id) ?? row.user_id)?.push({
         policy,
         decision: row.decision,
         decidedVersion: row.decided_version,
         decidedAt: row.decided_at,
         pending: policy.required && !granted,
-      };
-    });
+      });
+    }
+    return states;
   }
 
   /** Required policies whose current version the user has not granted (latest decision per key). */
@@ -298,6 +317,14 @@ interface StateColumns {
 const CURRENT_POLICIES = `
   SELECT DISTINCT ON (key) id, tenant_id, key, version, kind, required, title, url, created_at
     FROM consent_policies WHERE tenant_id = $1 ORDER BY key, version DESC`;
+
+/** $1 tenant, $2 users (in `asked`): each user's latest decision per policy key, with its version. */
+const LATEST_DECISIONS_OF_USERS = `
+  SELECT DISTINCT ON (r.user_id, p.key) r.user_id, p.key, p.version, r.decision, r.created_at
+    FROM consent_records r
+    JOIN consent_policies p ON p.tenant_id = r.tenant_id AND p.id = r.policy_id
+   WHERE r.tenant_id = $1 AND r.user_id = ANY($2::uuid[])
+   ORDER BY r.user_id, p.key, r.created_at DESC, r.id DESC`;
 
 /** $1 tenant, $2 user: the user's latest decision per policy key, with the version it was about. */
 const LATEST_DECISIONS = `
