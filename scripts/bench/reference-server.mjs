@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The reference of the benchmarks: a bare oidc-provider (the library Portico builds on) with its
 // in-memory adapter, the same token formats Portico issues (opaque access tokens, or an ES256 JWT when
-// `resource` names the API), and for the password login the least a login page can be: an identifier
+// `resource` names the API), refresh tokens rotated on every use, and for the password login the least
+// a login page can be: an identifier
 // form, a password form whose password is verified with Portico's hasher and default policy against a
 // hash held in memory, then `interactionResult` with a grant. No database, no other Portico code.
 //   node scripts/bench/reference-server.mjs <port>
@@ -45,7 +46,7 @@ const provider = new Provider(issuer, {
     ...Object.values(REFERENCE_LOGIN_CLIENTS).map((client) => ({
       client_id: client.id,
       client_secret: client.secret,
-      grant_types: ['authorization_code'],
+      grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       redirect_uris: [client.redirectUri],
       id_token_signed_response_alg: 'ES256',
@@ -53,6 +54,8 @@ const provider = new Provider(issuer, {
   ],
   jwks: { keys: [jwk] },
   pkce: { required: () => true },
+  // As Portico: every refresh grant rotates the refresh token.
+  rotateRefreshToken: true,
   findAccount: (_ctx, sub) => ({ accountId: sub, claims: () => ({ sub }) }),
   interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
   features: {

@@ -8,7 +8,14 @@ import path from 'node:path';
 import { completeHostedPages } from '../../dist/test/support/oidc-flows.js';
 import { UserAgent } from '../../dist/test/support/user-agent.js';
 import { BENCH_CLIENT, BENCH_TENANTS, BENCH_USER } from './lib/fixtures.mjs';
-import { clientCredentials, introspection, refreshTokenFor, tokenRequest, userinfo } from './lib/flows.mjs';
+import {
+  clientCredentials,
+  introspection,
+  refreshGrant,
+  refreshTokenFor,
+  tokenRequest,
+  userinfo,
+} from './lib/flows.mjs';
 import { HttpClient } from './lib/load.mjs';
 import {
   createDatabase,
@@ -50,19 +57,12 @@ async function count(label, work) {
 try {
   const cc = clientCredentials(client, base, BENCH_CLIENT);
   const opaque = (await cc()).access_token;
-  const signedIn = await refreshTokenFor(origin, client, tenant);
-  let refreshToken = signedIn;
+  const refresher = { refreshToken: await refreshTokenFor(origin, client, base, BENCH_CLIENT) };
   const me = (await loginTokens()).access_token;
   await count('client credentials (opaque)', cc);
   await count('introspection', introspection(client, base, BENCH_CLIENT, opaque));
   await count('userinfo', userinfo(client, base, me));
-  await count('refresh grant', async () => {
-    const tokens = await tokenRequest(client, base, BENCH_CLIENT, {
-      grant_type: 'refresh_token',
-      refresh_token: refreshToken,
-    });
-    refreshToken = tokens.refresh_token;
-  });
+  await count('refresh grant', () => refreshGrant(client, base, BENCH_CLIENT)(refresher));
   await count('password login (all requests)', loginTokens);
 } finally {
   client.close();

@@ -78,9 +78,12 @@ export async function codeLogin(origin, client, base, credentials, { scope = 'op
   });
 }
 
-/** A refresh token of the bench user, obtained by signing in with offline_access. */
-export async function refreshTokenFor(origin, client, tenant) {
-  const tokens = await passwordLogin(origin, client, tenant, {
+/**
+ * A refresh token of the bench user, obtained by signing in with offline_access at the issuer `origin` +
+ * `base` (Portico: `/t/<tenant>` with BENCH_CLIENT; the bare oidc-provider: '' with a reference client).
+ */
+export async function refreshTokenFor(origin, client, base, credentials) {
+  const tokens = await codeLogin(origin, client, base, credentials, {
     scope: 'openid offline_access',
     prompt: 'consent',
   });
@@ -89,8 +92,8 @@ export async function refreshTokenFor(origin, client, tenant) {
 }
 
 /** One refresh grant for `worker.refreshToken`, keeping the rotated token. */
-export const refreshGrant = (client, tenant) => async (worker) => {
-  const tokens = await tokenRequest(client, `/t/${tenant}`, BENCH_CLIENT, {
+export const refreshGrant = (client, base, credentials) => async (worker) => {
+  const tokens = await tokenRequest(client, base, credentials, {
     grant_type: 'refresh_token',
     refresh_token: worker.refreshToken,
   });

@@ -30,6 +30,8 @@ export async function buildScenarios(ctx) {
   const graphql = `${origin}/graphql`;
   const opaque = (await clientCredentials(portico, base, BENCH_CLIENT)()).access_token;
   const signedIn = await passwordLogin(origin, portico, tenant, { scope: 'openid email profile' });
+  // The bare provider's flows sign in through its one-form pages, with the same hash as Portico's tenant.
+  const bareClient = REFERENCE_LOGIN_CLIENTS.argon2id;
 
   return [
     {
@@ -50,8 +52,15 @@ export async function buildScenarios(ctx) {
       name: 'refresh grant, rotation (PostgreSQL)',
       key: 'refresh',
       portico: {
-        setup: async () => ({ refreshToken: await refreshTokenFor(origin, portico, tenant) }),
-        operation: refreshGrant(portico, tenant),
+        setup: async () => ({ refreshToken: await refreshTokenFor(origin, portico, base, BENCH_CLIENT) }),
+        operation: refreshGrant(portico, base, BENCH_CLIENT),
+      },
+      // The same grant, rotating too, on the bare provider's in-memory store.
+      reference: {
+        setup: async () => ({
+          refreshToken: await refreshTokenFor(ctx.referenceOrigin, reference, '', bareClient),
+        }),
+        operation: refreshGrant(reference, '', bareClient),
       },
       targets: { perCpuSecond: 1000 },
     },
@@ -85,6 +94,14 @@ export async function buildScenarios(ctx) {
       name: 'userinfo',
       key: 'userinfo',
       portico: { operation: userinfo(portico, base, signedIn.access_token) },
+      reference: {
+        prepare: async () => {
+          const { access_token } = await codeLogin(ctx.referenceOrigin, reference, '', bareClient, {
+            scope: 'openid email profile',
+          });
+          return { operation: userinfo(reference, '', access_token) };
+        },
+      },
       targets: { perCpuSecond: 4000 },
     },
     {
