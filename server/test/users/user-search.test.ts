@@ -293,6 +293,9 @@ describeOnBothDatabases('user search', (db) => {
       for (const first of [1, 2, 3]) await expectBig({ query: 'needle' }, first, `u.email LIKE 'needle%'`);
       await expectBig({ query: 'needle1' }, 1, `u.email LIKE 'needle1%'`);
       await expectBig({ query: 'rare' }, 1, `u.email LIKE 'rare%'`);
+      // None in the first walk (the probe): the matches are collected at once.
+      await expectBig({ query: 'needle23' }, 2, `u.email LIKE 'needle23%'`);
+      await expectBig({ query: 'nobody' }, 2, 'false');
       await expectBig({ query: 'b', filter: { status: 'blocked' } }, 50, `u.status = 'blocked'`);
     });
 
