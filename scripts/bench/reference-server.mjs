@@ -2,9 +2,9 @@
 // The reference of the benchmarks: a bare oidc-provider (the library Portico builds on) with its
 // in-memory adapter, the same token formats Portico issues (opaque access tokens, or an ES256 JWT when
 // `resource` names the API), refresh tokens rotated on every use, and for the password login the least
-// a login page can be: an identifier
-// form, a password form whose password is verified with Portico's hasher and default policy against a
-// hash held in memory, then `interactionResult` with a grant. No database, no other Portico code.
+// a login page can be: an identifier form, a password form whose password is verified with Portico's
+// hasher and default policy against a hash held in memory, then `interactionResult` with a grant. No
+// database, no other Portico code.
 //   node scripts/bench/reference-server.mjs <port>
 // Prints {"port":…} once it listens.
 import { generateKeyPairSync } from 'node:crypto';

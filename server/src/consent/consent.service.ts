@@ -143,7 +143,7 @@ export class ConsentService {
     const rows: (PolicyRow & StateColumns & { user_id: string })[] = await manager.query(
       `WITH current AS (${CURRENT_POLICIES}),
        asked AS (SELECT DISTINCT unnest($2::uuid[]) AS user_id),
-       latest AS (${LATEST_DECISIONS_OF_USERS})
+       latest AS (${LATEST_DECISIONS})
        SELECT asked.user_id, current.*, latest.version AS decided_version, latest.decision,
               latest.created_at AS decided_at
          FROM asked CROSS JOIN current
@@ -290,7 +290,7 @@ export class ConsentService {
     tenantId: string,
     userId: string,
   ): Promise<Map<string, LatestDecisionRow>> {
-    const rows: LatestDecisionRow[] = await manager.query(LATEST_DECISIONS, [tenantId, userId]);
+    const rows: LatestDecisionRow[] = await manager.query(LATEST_DECISIONS, [tenantId, [userId]]);
     return new Map(rows.map((row) => [row.key, row]));
   }
 }
@@ -318,21 +318,13 @@ const CURRENT_POLICIES = `
   SELECT DISTINCT ON (key) id, tenant_id, key, version, kind, required, title, url, created_at
     FROM consent_policies WHERE tenant_id = $1 ORDER BY key, version DESC`;
 
-/** $1 tenant, $2 users (in `asked`): each user's latest decision per policy key, with its version. */
-const LATEST_DECISIONS_OF_USERS = `
+/** $1 tenant, $2 users: each user's latest decision per policy key, with the version it was about. */
+const LATEST_DECISIONS = `
   SELECT DISTINCT ON (r.user_id, p.key) r.user_id, p.key, p.version, r.decision, r.created_at
     FROM consent_records r
     JOIN consent_policies p ON p.tenant_id = r.tenant_id AND p.id = r.policy_id
    WHERE r.tenant_id = $1 AND r.user_id = ANY($2::uuid[])
    ORDER BY r.user_id, p.key, r.created_at DESC, r.id DESC`;
-
-/** $1 tenant, $2 user: the user's latest decision per policy key, with the version it was about. */
-const LATEST_DECISIONS = `
-  SELECT DISTINCT ON (p.key) p.key, p.version, r.decision, r.created_at
-    FROM consent_records r
-    JOIN consent_policies p ON p.tenant_id = r.tenant_id AND p.id = r.policy_id
-   WHERE r.tenant_id = $1 AND r.user_id = $2
-   ORDER BY p.key, r.created_at DESC, r.id DESC`;
 
 function policyOf(row: PolicyRow): ConsentPolicy {
   return Object.assign(new ConsentPolicy(), {

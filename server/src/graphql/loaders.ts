@@ -1,6 +1,7 @@
 import DataLoader from 'dataloader';
 import { type EntityManager, type EntityTarget, type FindOptionsWhere, In } from 'typeorm';
 import { Organization } from '../organizations/organization.entity.js';
+import type { Tenant } from '../tenants/tenant.entity.js';
 import { User } from '../users/user.entity.js';
 import { type KeysetPosition, sqlMicros, sqlTimestamp } from './relay.js';
 
@@ -136,6 +137,26 @@ export function toOrganization(row: Omit<OrganizationRow, 'key'>): Organization 
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   });
+}
+
+/**
+ * A DataLoader of a resolver class, one per request (keyed by its context, made on first use), for what
+ * `Loaders` cannot build itself because it needs one of the resolver's services.
+ */
+export class RequestLoader<V> {
+  private readonly loaders = new WeakMap<object, DataLoader<string, V>>();
+
+  constructor(private readonly load: (tenant: Tenant, keys: readonly string[]) => Promise<V[]>) {}
+
+  /** The request's loader; `tenant` is its principal's (every load is scoped to it). */
+  of(ctx: object, tenant: Tenant): DataLoader<string, V> {
+    let loader = this.loaders.get(ctx);
+    if (!loader) {
+      loader = new DataLoader((keys) => this.load(tenant, keys));
+      this.loaders.set(ctx, loader);
+    }
+    return loader;
+  }
 }
 
 /** Rows grouped under the key each was loaded for, in the order DataLoader asked for the keys. */

@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from 'type-graphql';
 import type { EntityManager } from 'typeorm';
 import { ConsentErrors } from '../consent/consent.errors.js';
@@ -8,6 +7,7 @@ import type { User } from '../users/user.entity.js';
 import { UserConsentType } from './consent.types.js';
 import { type GraphqlContext, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
+import { RequestLoader } from './loaders.js';
 import type { Permission } from './principal.js';
 import { UserType } from './user.types.js';
 
@@ -17,30 +17,20 @@ import { UserType } from './user.types.js';
  */
 @Resolver(() => UserType)
 export class MyConsentsResolver {
-  /** Per request (keyed by its context): `users { edges { node { consents } } }` is one query. */
-  private readonly loaders = new WeakMap<GraphqlContext, DataLoader<string, ConsentState[]>>();
+  /** Per request: `users { edges { node { consents } } }` is one query. */
+  private readonly consentStates = new RequestLoader<ConsentState[]>(async (tenant, userIds) => {
+    const byUser = await this.deps.consent.statesFor(this.deps.dataSource.manager, tenant.id, userIds);
+    return userIds.map((id) => byUser.get(id) ?? []);
+  });
 
   constructor(private readonly deps: GraphqlDeps) {}
-
-  private consentsLoader(ctx: GraphqlContext): DataLoader<string, ConsentState[]> {
-    let loader = this.loaders.get(ctx);
-    if (!loader) {
-      const { tenant } = principalOf(ctx);
-      loader = new DataLoader(async (userIds) => {
-        const byUser = await this.deps.consent.statesFor(this.deps.dataSource.manager, tenant.id, userIds);
-        return userIds.map((id) => byUser.get(id) ?? []);
-      });
-      this.loaders.set(ctx, loader);
-    }
-    return loader;
-  }
 
   @Authorized<Permission>('users:read', 'self')
   @FieldResolver(() => [UserConsentType], {
     description: 'Where the user stands with every current policy: latest decision, version, time.',
   })
   async consents(@Root() user: User, @Ctx() ctx: GraphqlContext): Promise<ConsentState[]> {
-    return this.consentsLoader(ctx).load(user.id);
+    return this.consentStates.of(ctx, principalOf(ctx).tenant).load(user.id);
   }
 
   @Authorized<Permission>('self')

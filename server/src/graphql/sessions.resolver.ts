@@ -1,9 +1,9 @@
 import 'reflect-metadata';
-import DataLoader from 'dataloader';
 import { Arg, Authorized, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { User } from '../users/user.entity.js';
 import { type GraphqlContext, principalOf } from './context.js';
 import type { GraphqlDeps } from './graphql.deps.js';
+import { RequestLoader } from './loaders.js';
 import type { Permission } from './principal.js';
 import { RevokedSessionsPayload, SessionType } from './session.types.js';
 import { UserType } from './user.types.js';
@@ -12,23 +12,13 @@ import { revokeSessions, sessionsOfUsers, userOfTenant } from './user-sessions.j
 /** Users' sign-in sessions: administrators see and end anyone's, a user its own (`me { sessions }`). */
 @Resolver(() => UserType)
 export class SessionsResolver {
-  /** Per request (keyed by its context): `users { edges { node { sessions } } }` is one query. */
-  private readonly loaders = new WeakMap<GraphqlContext, DataLoader<string, SessionType[]>>();
+  /** Per request: `users { edges { node { sessions } } }` is one query. */
+  private readonly sessionsOf = new RequestLoader<SessionType[]>(async (tenant, userIds) => {
+    const byUser = await sessionsOfUsers(this.deps.dataSource.manager, tenant, userIds);
+    return userIds.map((id) => byUser.get(id.toLowerCase()) ?? []);
+  });
 
   constructor(private readonly deps: GraphqlDeps) {}
-
-  private sessionsLoader(ctx: GraphqlContext): DataLoader<string, SessionType[]> {
-    let loader = this.loaders.get(ctx);
-    if (!loader) {
-      const { tenant } = principalOf(ctx);
-      loader = new DataLoader(async (userIds) => {
-        const byUser = await sessionsOfUsers(this.deps.dataSource.manager, tenant, userIds);
-        return userIds.map((id) => byUser.get(id.toLowerCase()) ?? []);
-      });
-      this.loaders.set(ctx, loader);
-    }
-    return loader;
-  }
 
   @Authorized<Permission>('users:read')
   @Query(() => [SessionType], { description: "The user's live sessions, oldest first." })
@@ -39,13 +29,13 @@ export class SessionsResolver {
     const { tenant } = principalOf(ctx);
     const manager = this.deps.dataSource.manager;
     const user = await userOfTenant(manager, tenant, userId);
-    return this.sessionsLoader(ctx).load(user.id);
+    return this.sessionsOf.of(ctx, tenant).load(user.id);
   }
 
   @Authorized<Permission>('users:read', 'self')
   @FieldResolver(() => [SessionType], { description: 'Live sessions, oldest first.' })
   async sessions(@Root() user: User, @Ctx() ctx: GraphqlContext): Promise<SessionType[]> {
-    return this.sessionsLoader(ctx).load(user.id);
+    return this.sessionsOf.of(ctx, principalOf(ctx).tenant).load(user.id);
   }
 
   @Authorized<Permission>('users:write')
